@@ -1,0 +1,33 @@
+# sitroom — `make demo` on a fresh machine, `make test` for every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test eval timebank bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install                       ## extract the facts of a report shipped with sitroom
+	$(BIN)/sitroom extract examples/reports/kharkiv-evacuation.txt --format table
+
+test: install                       ## every test
+	$(BIN)/python -m pytest -q
+
+eval: install                       ## score on ../shared/examples (seed + dev)
+	$(BIN)/python benchmarks/eval_examples.py
+
+timebank: install                   ## TempEval-3 scores on the French TimeBank
+	$(BIN)/sitroom eval ../shared/benchmarks/french-timebank
+
+bench: install                      ## throughput and memory
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,200 @@
+"""Score extraction against gold, as ../shared/spec/gold-format.md defines it.
+
+Per field, precision, recall and F1 micro-averaged over the file:
+times on value+type; places once per distinct place, on name or 25 km; figures on
+low/high+action (strict) and low/high (loose); quotes on the opening offset (±3)
+and, for the speaker score, on the normalised speaker; events on type + date +
+place. Every miss and false positive is listed.
+"""
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+FIELDS = ("times", "places", "figures", "figures_loose", "quotes", "quotes_speaker", "events")
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    n_sys: int = 0
+    n_gold: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.tp += other.tp
+        self.n_sys += other.n_sys
+        self.n_gold += other.n_gold
+
+    @property
+    def p(self) -> float:
+        return self.tp / self.n_sys if self.n_sys else (1.0 if not self.n_gold else 0.0)
+
+    @property
+    def r(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+
+@dataclass
+class Score:
+    """Tallies per field, for one report or a whole file, with the errors behind them."""
+    tallies: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        for name, tally in other.tallies.items():
+            self.tallies[name].add(tally)
+        self.errors.extend(other.errors)
+
+
+def norm(text: str | None) -> str:
+    """Casefold, strip accents, unify apostrophes and spacing, drop a leading article."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("’", "'").replace("‘", "'").replace("-", " ")
+    text = " ".join(text.split())
+    for article in ("le ", "la ", "les ", "l'", "un ", "une ", "the "):
+        if text.startswith(article):
+            return text[len(article):].strip()
+    return text
+
+
+def km(a: dict, b: dict) -> float:
+    """Great-circle distance between two records with lat/lon."""
+    try:
+        lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    except (KeyError, TypeError):
+        return math.inf
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def greedy(gold: list, sys: list, same: Callable[[dict, dict], bool]) -> tuple[list, list, list]:
+    """Pair each gold item with the first unused system item it matches.
+
+    Returns (pairs, missed gold, spurious system)."""
+    used: set[int] = set()
+    pairs, missed = [], []
+    for g in gold:
+        for i, s in enumerate(sys):
+            if i not in used and same(g, s):
+                used.add(i)
+                pairs.append((g, s))
+                break
+        else:
+            missed.append(g)
+    return pairs, missed, [s for i, s in enumerate(sys) if i not in used]
+
+
+def _tally(name: str, rid: str, gold: list, sys: list, same, show: Callable[[dict], str], score: Score):
+    pairs, missed, spurious = greedy(gold, sys, same)
+    score.tallies[name] = Tally(len(pairs), len(sys), len(gold))
+    score.errors += [f"{rid}\t{name}\tmiss\t{show(g)}" for g in missed]
+    score.errors += [f"{rid}\t{name}\tfalse+\t{show(s)}" for s in spurious]
+    return pairs
+
+
+def _distinct_places(places: Iterable[dict]) -> list[dict]:
+    seen, out = set(), []
+    for p in places:
+        key = norm(p.get("name")) or ("?" + norm(p.get("text")))
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _same_place(g: dict, s: dict) -> bool:
+    return (bool(g.get("name")) and norm(g.get("name")) == norm(s.get("name"))) or km(g, s) <= 25.0
+
+
+def _date_ok(gold: str | None, sys: str | None) -> bool:
+    """Same day, or one date is a period containing the other; unchecked where gold has none."""
+    if not gold:
+        return True
+    if not sys:
+        return False
+    return sys.startswith(gold) or gold.startswith(sys)
+
+
+def _same_event(g: dict, s: dict) -> bool:
+    if g.get("type") != s.get("type") or not _date_ok(g.get("date"), s.get("date")):
+        return False
+    if g.get("place"):
+        return norm(g["place"]) == norm(s.get("place"))
+    return (g.get("country") or "") == (s.get("country") or "")
+
+
+def score_report(gold: dict, sys: dict) -> Score:
+    """Score one system record against its gold record."""
+    rid, score = gold.get("id", "?"), Score()
+    g_, s_ = (lambda k: gold.get(k) or []), (lambda k: sys.get(k) or [])
+    _tally("times", rid, g_("times"), s_("times"),
+           lambda g, s: g.get("value") == s.get("value") and g.get("type") == s.get("type"),
+           lambda t: f"{t.get('text')!r} {t.get('value')} {t.get('type')}", score)
+    _tally("places", rid, _distinct_places(g_("places")), _distinct_places(s_("places")), _same_place,
+           lambda p: f"{p.get('text')!r} → {p.get('name')} ({p.get('country')})", score)
+
+    def bounds(g, s):
+        return (float(g.get("low", -1)), float(g.get("high", -1))) == (float(s.get("low", -2)), float(s.get("high", -2)))
+    show_fig = lambda f: f"{f.get('text')!r} {f.get('low')}-{f.get('high')} {f.get('action')} {f.get('group')}"
+    _tally("figures", rid, g_("figures"), s_("figures"),
+           lambda g, s: bounds(g, s) and g.get("action") == s.get("action"), show_fig, score)
+    _tally("figures_loose", rid, g_("figures"), s_("figures"), bounds, show_fig, score)
+
+    near = lambda g, s: abs(int(g.get("start", -99)) - int(s.get("start", 99))) <= 3
+    show_q = lambda q: f"@{q.get('start')} speaker={q.get('speaker')!r}"
+    _tally("quotes", rid, g_("quotes"), s_("quotes"), near, show_q, score)
+    _tally("quotes_speaker", rid, g_("quotes"), s_("quotes"),
+           lambda g, s: near(g, s) and norm(g.get("speaker")) == norm(s.get("speaker")), show_q, score)
+    _tally("events", rid, g_("events"), s_("events"), _same_event,
+           lambda e: f"{e.get('type')} {e.get('date')} {e.get('place')} ({e.get('country')}) {e.get('status')}"
+                     + (f" ← {e.get('trigger')!r}" if e.get("trigger") else ""), score)
+    return score
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def run(gold_path: Path, texts: Path, lang: str = "fr") -> tuple[Score, dict[str, Score]]:
+    """Extract every gold report's text and score it; (total, per report)."""
+    from .extract import extract_many
+    golds = read_jsonl(gold_path)
+    items = []
+    for g in golds:
+        text = (texts / f"{g['id']}.txt").read_text(encoding="utf-8")
+        date = None if g.get("published_in_text") else g.get("published")
+        items.append((g["id"], text, date))
+    total, per_report = Score(), {}
+    for g, record in zip(golds, extract_many(items, lang=lang)):
+        per_report[g["id"]] = score_report(g, record.model_dump())
+        total.add(per_report[g["id"]])
+    return total, per_report
+
+
+def format_table(total: Score, per_report: dict[str, Score], errors: bool = True) -> str:
+    """Per-report F1 table, the errors, and the totals (last, for `tail`)."""
+    cols = FIELDS
+    lines = ["report".ljust(28) + "".join(c[:14].rjust(15) for c in cols)]
+    for rid, s in per_report.items():
+        lines.append(rid[:27].ljust(28) + "".join(f"{s.tallies[c].f1:15.3f}" for c in cols))
+    if errors:
+        lines += ["", "errors (report, field, kind, item):"] + total.errors
+    lines += ["", "field".ljust(16) + "P".rjust(8) + "R".rjust(8) + "F1".rjust(8) + "tp".rjust(6)
+              + "sys".rjust(6) + "gold".rjust(6)]
+    for c in cols:
+        t = total.tallies[c]
+        lines.append(c.ljust(16) + f"{t.p:8.3f}{t.r:8.3f}{t.f1:8.3f}{t.tp:6d}{t.n_sys:6d}{t.n_gold:6d}")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""One report in, one Record out; many reports through nlp.pipe."""
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from .models import Record
+from .pipeline import FIELDS, pipeline
+
+CHUNK = 50_000      # characters parsed at once: bounds the parser's memory on long reports
+
+
+def iso_date(day) -> str | None:
+    """A date, datetime or ISO string → 'YYYY-MM-DD' (None stays None)."""
+    if day is None or day == "":
+        return None
+    if isinstance(day, Date):
+        return day.isoformat()[:10]
+    return Date.fromisoformat(str(day).strip()[:10]).isoformat()
+
+
+def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
+    """(offset, piece) cut at paragraph or line ends, each at most about `size` long."""
+    out, start = [], 0
+    while len(text) - start > size:
+        cut = max(text.rfind("\n\n", start, start + size), text.rfind("\n", start, start + size))
+        if cut <= start + size // 2:
+            cut = text.rfind(" ", start, start + size)
+        cut = cut + 1 if cut > start else start + size
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
+    return out
+
+
+def make_doc(text: str, date=None, lang: str = "fr") -> Doc:
+    """A tokenised Doc carrying the document date, ready for the pipeline."""
+    doc = pipeline(lang).make_doc(text)
+    doc._.date = iso_date(date)
+    doc._.date_source = "given" if doc._.date else "none"
+    doc._.lang = lang
+    return doc
+
+
+def to_record(doc: Doc, id: str | None = None) -> Record:
+    """Collect what the sitroom components stored on the doc."""
+    facts = {field: getattr(doc._, field) or [] for field in FIELDS}
+    return Record(id=id, language=doc._.lang, published=doc._.date,
+                  date_source=doc._.date_source,
+                  published_in_text=doc._.date_source == "text", **facts)
+
+
+def _shift(record: Record, offset: int, n_figures: int) -> Record:
+    """Move a chunk's offsets (and figure indexes) to the whole text's."""
+    for name in ("times", "places", "figures", "actors", "quotes", "events"):
+        for fact in getattr(record, name):
+            fact.start += offset
+            fact.end += offset
+            if getattr(fact, "speaker_start", None) is not None:
+                fact.speaker_start += offset
+                fact.speaker_end += offset
+            if name == "events":
+                fact.figures = [i + n_figures for i in fact.figures]
+    return record
+
+
+def _merge(parts: list[Record]) -> Record:
+    first = parts[0]
+    for part in parts[1:]:
+        for name in ("times", "places", "figures", "actors", "quotes", "events"):
+            getattr(first, name).extend(getattr(part, name))
+    return first
+
+
+def extract(text: str, date=None, lang: str = "fr", id: str | None = None) -> Record:
+    """Extract times, places, figures, quotes, actors and events from one report."""
+    return next(extract_many([(id, text, date)], lang=lang))
+
+
+def extract_many(items: Iterable[tuple[str | None, str, str | None]], lang: str = "fr",
+                 batch_size: int = 32, n_process: int = 1) -> Iterator[Record]:
+    """Extract from (id, text, date) triples, in order, batched through nlp.pipe.
+
+    A long text is parsed in chunks; the first chunk's document date (given or
+    found in the text) carries over to the rest."""
+    nlp = pipeline(lang)
+    plan: list[tuple[str | None, int, int]] = []      # (id, chunk offset, chunks left)
+
+    def docs():
+        for id_, text, day in items:
+            pieces = chunks(text)
+            for k, (offset, piece) in enumerate(pieces):
+                plan.append((id_, offset, len(pieces) - k - 1))
+                yield make_doc(piece, day, lang)
+
+    parts: list[Record] = []
+    n_figures = 0
+    for i, doc in enumerate(nlp.pipe(docs(), batch_size=batch_size, n_process=n_process)):
+        id_, offset, left = plan[i]
+        record = _shift(to_record(doc, id_), offset, n_figures)
+        if parts:
+            record.published, record.date_source = parts[0].published, parts[0].date_source
+        parts.append(record)
+        n_figures += len(record.figures)
+        if left == 0:
+            yield _merge(parts)
+            parts, n_figures = [], 0
