@@ -63,7 +63,7 @@ def cmd_extract(args) -> int:
     for *_, warnings, where in items:
         for w in warnings:
             _say(where, w)
-    batch = len(items) > 1 or any(Path(p).suffix == ".jsonl" for p in args.reports)
+    batch = len(args.reports) > 1 or any(Path(p).suffix == ".jsonl" for p in args.reports)
     fmt = args.format or ("jsonl" if batch else "json")
     progress = None
     if sys.stderr.isatty() and len(items) > 1:

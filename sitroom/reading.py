@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .lang import available, meta
 
-MAX_CHARS = 1_000_000          # longer reports are cut here, with a warning
+MAX_CHARS = 200_000            # longer reports are cut here, with a warning (a long report is ~20k)
 _HTML = re.compile(r"<\s*(html|body|p|div|head|!doctype)\b", re.I)
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 
@@ -66,7 +66,8 @@ def html_to_report(html: str) -> Report:
     if not body.strip():
         raise BadInput("HTML page with no readable text")
     text = f"{title}\n\n{body}" if title and not body.startswith(title) else body
-    return Report(text.replace("\u00ad", ""), title, date, ["HTML given: its main text was extracted"])
+    return Report(text.replace("\u00ad", ""), title=title, date=date,
+                  warnings=["HTML given: its main text was extracted"])
 
 
 def language_of(text: str) -> str | None:
