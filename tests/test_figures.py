@@ -1,0 +1,39 @@
+"""Figures, table-driven from tests/data/figures.jsonl (invented sentences about other crises).
+
+Each case lists every figure the sentence should yield, in order: low/high, qualifier and
+action always; group and status where the case gives them. An empty list means no figure.
+"""
+import json
+
+import pytest
+
+from conftest import DATA
+from sitroom.extract import make_doc
+
+CASES = [json.loads(line) for line in (DATA / "figures.jsonl").open(encoding="utf-8") if line.strip()]
+
+
+def _found(nlp, text):
+    return nlp(make_doc(text))._.figures
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_figures(nlp, case):
+    found = _found(nlp, case["text"])
+    got = [{k: getattr(f, k) for k in ("low", "high", "qualifier", "action", "group", "status")} for f in found]
+    want = case["figures"]
+    assert len(got) == len(want), got
+    for g, w in zip(got, want):
+        assert {k: g[k] for k in w} == w
+
+
+@pytest.mark.parametrize("case", CASES[:8], ids=[c["id"] for c in CASES[:8]])
+def test_span_points_at_text(nlp, case):
+    doc = nlp(make_doc(case["text"]))
+    for f in doc._.figures:
+        assert case["text"][f.start:f.end] == f.text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "42", "Les 12 et 13.", "une vingtaine", "près de"])
+def test_odd_input_does_not_raise(nlp, text):
+    assert isinstance(nlp(make_doc(text))._.figures, list)
