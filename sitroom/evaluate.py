@@ -79,25 +79,31 @@ def km(a: dict, b: dict) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def greedy(gold: list, sys: list, same: Callable[[dict, dict], bool]) -> tuple[list, list, list]:
-    """Pair each gold item with the first unused system item it matches.
+def greedy(gold: list, sys: list, *tests: Callable[[dict, dict], bool]) -> tuple[list, list, list]:
+    """Pair gold and system items, one to one, trying the tests in order of strength.
 
+    Each pass pairs every still-unpaired gold item with the first unpaired system
+    item that passes its test (for places: the same name first, then 25 km), so a
+    weak match never takes a system item that a strong one needed.
     Returns (pairs, missed gold, spurious system)."""
     used: set[int] = set()
-    pairs, missed = [], []
-    for g in gold:
-        for i, s in enumerate(sys):
-            if i not in used and same(g, s):
-                used.add(i)
-                pairs.append((g, s))
-                break
-        else:
-            missed.append(g)
-    return pairs, missed, [s for i, s in enumerate(sys) if i not in used]
+    paired: dict[int, tuple] = {}
+    for same in tests:
+        for gi, g in enumerate(gold):
+            if gi in paired:
+                continue
+            for i, s in enumerate(sys):
+                if i not in used and same(g, s):
+                    used.add(i)
+                    paired[gi] = (g, s)
+                    break
+    missed = [g for gi, g in enumerate(gold) if gi not in paired]
+    return list(paired.values()), missed, [s for i, s in enumerate(sys) if i not in used]
 
 
 def _tally(name: str, rid: str, gold: list, sys: list, same, show: Callable[[dict], str], score: Score):
-    pairs, missed, spurious = greedy(gold, sys, same)
+    tests = same if isinstance(same, tuple) else (same,)
+    pairs, missed, spurious = greedy(gold, sys, *tests)
     score.tallies[name] = Tally(len(pairs), len(sys), len(gold))
     score.errors += [f"{rid}\t{name}\tmiss\t{show(g)}" for g in missed]
     score.errors += [f"{rid}\t{name}\tfalse+\t{show(s)}" for s in spurious]
@@ -114,8 +120,12 @@ def _distinct_places(places: Iterable[dict]) -> list[dict]:
     return out
 
 
-def _same_place(g: dict, s: dict) -> bool:
-    return (bool(g.get("name")) and norm(g.get("name")) == norm(s.get("name"))) or km(g, s) <= 25.0
+def _same_name(g: dict, s: dict) -> bool:
+    return bool(g.get("name")) and norm(g.get("name")) == norm(s.get("name"))
+
+
+def _near(g: dict, s: dict) -> bool:
+    return km(g, s) <= 25.0
 
 
 def _date_ok(gold: str | None, sys: str | None) -> bool:
@@ -142,7 +152,7 @@ def score_report(gold: dict, sys: dict) -> Score:
     _tally("times", rid, g_("times"), s_("times"),
            lambda g, s: g.get("value") == s.get("value") and g.get("type") == s.get("type"),
            lambda t: f"{t.get('text')!r} {t.get('value')} {t.get('type')}", score)
-    _tally("places", rid, _distinct_places(g_("places")), _distinct_places(s_("places")), _same_place,
+    _tally("places", rid, _distinct_places(g_("places")), _distinct_places(s_("places")), (_same_name, _near),
            lambda p: f"{p.get('text')!r} → {p.get('name')} ({p.get('country')})", score)
 
     def bounds(g, s):

@@ -44,3 +44,11 @@ def test_helpers():
     assert km({"lat": 0, "lon": 0}, {"lat": 0, "lon": 1}) == pytest.approx(111.2, abs=0.5)
     assert _date_ok(None, "2020-01-01") and _date_ok("2020-01", "2020-01-05")
     assert not _date_ok("2020-01-05", None) and not _date_ok("2020-01-05", "2020-01-06")
+
+
+def test_place_matching_prefers_names_over_distance():
+    gold = {"places": [{"name": "Village A", "lat": 35.90, "lon": 36.60},
+                       {"name": "Idlib Governorate", "lat": 35.83, "lon": 36.67}]}
+    sys = {"places": [{"name": "Idlib Governorate", "lat": 35.83, "lon": 36.67},
+                      {"name": "Village A", "lat": 35.90, "lon": 36.60}]}
+    assert score_report(gold, sys).tallies["places"].tp == 2

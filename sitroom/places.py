@@ -1,0 +1,516 @@
+"""Places: toponyms found in the text and resolved to GeoNames.
+
+Candidates are token n-grams that name a place in the language's lexicon (countries,
+exonyms, regions, seas) or, when they look like a name, in the gazetteer. Each one is
+resolved in the light of the report: countries and cities it mentions pull ambiguous
+names (Tripoli) towards them, then population decides. Geographic phrases ("province
+d'Alep", "le nord syrien", "Alep-Est") resolve to the division, country or city they
+name; a neighbourhood or site the gazetteer does not know, which the text places in a
+city ("le quartier de X", "le camp de X, à Y"), resolves to that city.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .gazetteer import LEVELS, Entry, gazetteer, key
+from .lang import resource
+from .models import Place
+
+MAX_NGRAM = 6
+NAME_LABELS = {"LOC", "GPE"}
+FINE = ("city", "below_city")
+
+
+# ---------------------------------------------------------------- the language's lexicon
+
+@dataclass
+class Lexicon:
+    names: dict[str, list[tuple[str, str | None]]]    # key → [(English name, country)]
+    adjectives: dict[str, str]                        # key of a country adjective → ISO2
+    words: dict[str, frozenset[str]]                  # word lists, lowercased
+    not_places: frozenset[str]
+    first_words: frozenset[str] = frozenset()
+    max_words: int = 1
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon:
+    """The language's place knowledge (sitroom/lang/<lang>/places.json), keyed for lookup."""
+    data = resource(lang, "places")
+    names: dict[str, list] = {}
+    for iso, c in data["countries"].items():
+        for n in c["names"]:
+            names.setdefault(key(n), []).append(("", iso))
+    for n, (english, country) in data["names"].items():
+        names.setdefault(key(n), []).append((english, country))
+    adjectives = {key(a): iso for iso, c in data["countries"].items() for a in c["adjectives"]}
+    words = {k: frozenset(w.lower() for w in v) for k, v in data.items() if isinstance(v, list)}
+    first = frozenset(k.split()[0] for k in names)
+    longest = max(len(k.split()) for k in names)
+    return Lexicon(names, adjectives, words, frozenset(key(w) for w in data["not_places"]), first, longest)
+
+
+@lru_cache(maxsize=4096)
+def _country(iso: str) -> Entry | None:
+    return next((e for e in _countries() if e.country == iso), None)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[Entry, ...]:
+    db = gazetteer()._db()
+    return tuple(Entry(*r) for r in db.execute("SELECT * FROM place WHERE level = 'country'"))
+
+
+def _lexicon_entries(lex: Lexicon, k: str) -> list[Entry]:
+    out = []
+    for english, country in lex.names.get(k, ()):
+        e = _country(country) if not english else gazetteer().find(english, country)
+        if e is not None:
+            out.append(e)
+    return out
+
+
+# ---------------------------------------------------------------- candidate mentions
+
+@dataclass
+class Mention:
+    span: Span
+    entries: list[Entry]
+    source: str                       # lexicon | exact | loose | none
+    evidence: set[str] = field(default_factory=set)
+    choice: Entry | None = None
+    within: str | None = None
+    keep: bool = True
+
+
+def _capitalised(t: Token) -> bool:
+    return t.text[:1].isupper() and any(c.isalpha() for c in t.text)
+
+
+def _looks_like_name(span: Span, connectors: frozenset[str]) -> bool:
+    """First and last tokens capitalised, the ones between capitalised or name connectors."""
+    first, last = span[0], span[-1]
+    if not (_capitalised(first) and _capitalised(last)):
+        return False
+    if any(c.isdigit() for c in span.text):
+        return False
+    return all(_capitalised(t) or t.lower_ in connectors for t in span[1:-1])
+
+
+def _variants(k: str, lex: Lexicon) -> list[str]:
+    """A name key, and the same without a leading article ('la turquie' → 'turquie')."""
+    head, _, rest = k.partition(" ")
+    if rest and head in lex.words["articles"]:
+        return [k, rest]
+    for a in ("l'", "d'"):
+        if k.startswith(a) and len(k) > 3:
+            return [k, k[2:]]
+    return [k]
+
+
+def _lookup(k: str, lex: Lexicon, namelike: bool) -> tuple[list[Entry], str]:
+    """Gazetteer entries for a name key, and how they were found."""
+    gaz = gazetteer()
+    variants = _variants(k, lex)
+    if any(v in lex.not_places or v in lex.adjectives for v in variants):
+        return [], "none"
+    for v in variants:
+        hits = _lexicon_entries(lex, v)
+        if hits:
+            return hits, "lexicon"
+    if namelike:
+        for v in variants:
+            hits = list(gaz.lookup(v))
+            if hits:
+                return hits, "exact"
+        hits = list(gaz.lookup_loose(k))
+        if hits:
+            return hits, "loose"
+    return [], "none"
+
+
+def _runs(doc: Doc, connectors: frozenset[str]) -> list[int]:
+    """For each token, the end of the run of capitalised words (joined by connectors) it is in."""
+    ends, end = [0] * len(doc), len(doc)
+    for i in range(len(doc) - 1, -1, -1):
+        t = doc[i]
+        joins = (t.lower_ in connectors or t.text == "-") and end > i + 1
+        if not (_capitalised(t) or joins):
+            ends[i] = end = i
+            continue
+        if "\n" in t.whitespace_:
+            end = i + 1
+        ends[i] = end
+    return ends
+
+
+def _whole_name(span: Span, run_end: int, lex: Lexicon) -> bool:
+    """The span is not a piece of a longer proper name ('Hassan' in 'Hassan Cham')."""
+    doc, w = span.doc, lex.words
+    common = w["org_nouns"] | w["neighbourhood_nouns"] | w["settlement_nouns"] | w["admin_nouns"]
+    outside = [doc[j] for j in range(span.end, run_end)]
+    j = span.start - 1
+    while j >= 0 and (_capitalised(doc[j]) or doc[j].lower_ in w["name_connectors"]) and "\n" not in doc[j].whitespace_:
+        outside.append(doc[j])
+        j -= 1
+    return all(t.lower_ in w["name_connectors"] or t.lower_ in common or t.is_sent_start and t.is_stop
+               or t.pos_ not in ("PROPN", "X") for t in outside)
+
+
+def _ngram_key(keys: list[str], i: int, j: int) -> str:
+    return " ".join(k for k in keys[i:j] if k).replace("' ", "'")
+
+
+def _ngrams(doc: Doc, lex: Lexicon) -> list[Mention]:
+    """Longest lexicon or gazetteer matches, left to right, without overlaps."""
+    connectors, articles = lex.words["name_connectors"], lex.words["articles"]
+    run_ends = _runs(doc, connectors)
+    keys = [key(t.text) for t in doc]
+    breaks = [("\n" in t.text) or (t.is_punct and t.text != "-") for t in doc]
+    mentions, i = [], 0
+    while i < len(doc):
+        t = doc[i]
+        capital = _capitalised(t)
+        stop = t.is_stop and t.lower_ not in articles
+        if breaks[i] or not (capital or keys[i] in lex.first_words or keys[i] in articles) or \
+                (stop and (not capital or t.pos_ in ("ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV"))):
+            i += 1
+            continue
+        found = None
+        longest = max(run_ends[i] - i, lex.max_words + 1)
+        for n in range(min(MAX_NGRAM, longest, len(doc) - i), 0, -1):
+            if any(breaks[i:i + n]) or i + n > len(doc):
+                continue
+            k = _ngram_key(keys, i, i + n)
+            entries, source = _lookup(k, lex, False)
+            span = doc[i:i + n]
+            if entries and _case_ok(span):
+                found = Mention(span, entries, source)
+                break
+            if not capital and keys[i] not in articles:
+                continue
+            name = span[1:] if n > 1 and keys[i] in articles else span
+            if not _looks_like_name(name, connectors) or _acronym(name):
+                continue
+            if not _whole_name(name, run_ends[i], lex) or _common_noun(name, lex):
+                continue
+            entries, source = _lookup(k, lex, True)
+            if source == "loose" and name.end != run_ends[i]:
+                continue
+            if entries:
+                found = Mention(span, entries, source)
+                break
+        if found:
+            mentions.append(found)
+            i = found.span.end
+        else:
+            i += 1
+    return mentions
+
+
+def _common_noun(span: Span, lex: Lexicon) -> bool:
+    """'Union', 'Conseil', 'Quartier': a capitalised common noun, not a name."""
+    w = lex.words
+    if len(span) == 1 and span[0].pos_ == "NOUN" and span[0].ent_type_ not in NAME_LABELS:
+        return True
+    return len(span) == 1 and span[0].lower_ in (w["org_nouns"] | w["neighbourhood_nouns"] | w["settlement_nouns"]
+                                                 | w["admin_nouns"] | w["geo_nouns"] | w["directions"])
+
+
+def _acronym(span: Span) -> bool:
+    text = span.text
+    return len(text) <= 2 or (text.isupper() and len(text) <= 5)
+
+
+def _case_ok(span: Span) -> bool:
+    """A lexicon name written with a capital where names take one (not 'manche', 'tigre')."""
+    return any(_capitalised(t) for t in span)
+
+
+# ---------------------------------------------------------------- evidence and filters
+
+def _prev_words(span: Span, n: int = 4) -> list[Token]:
+    doc = span.doc
+    return [doc[j] for j in range(max(span.start - n, span.sent.start), span.start)]
+
+
+def _cue(span: Span, words: frozenset[str]) -> Token | None:
+    """A noun of `words` that governs the span ('le quartier de X', 'les camps de X et de Y')
+    or stands in apposition to it ('X, quartier sous contrôle…')."""
+    head = span.root
+    for _ in range(4):
+        if head.head is head:
+            break
+        if head.dep_ not in ("nmod", "conj", "appos", "flat:name", "obl", "obl:mod", "nmod:poss", "compound"):
+            break
+        head = head.head
+        if head.lemma_.lower() in words or head.lower_ in words:
+            return head
+    for child in span.root.children:
+        if child.dep_ == "appos" and (child.lemma_.lower() in words or child.lower_ in words):
+            return child
+    prev = _prev_words(span, 3)
+    if len(prev) >= 2 and prev[-1].lower_ in ("de", "d'", "d’", "du", "des") and \
+            (prev[-2].lower_ in words or prev[-2].lemma_.lower() in words):
+        return prev[-2]
+    if len(span) > 1 and (span[0].lower_ in words or span[0].lemma_.lower() in words):
+        return span[0]
+    return None
+
+
+def _evidence(m: Mention, lex: Lexicon) -> None:
+    span, w = m.span, lex.words
+    labels = {t.ent_type_ for t in span}
+    if labels & NAME_LABELS:
+        m.evidence.add("ner")
+    if "PER" in labels:
+        m.evidence.add("per")
+    if labels & {"ORG", "MISC"}:
+        m.evidence.add("org")
+    prev = _prev_words(span, 3)
+    if len(prev) >= 2 and prev[-1].lower_ in ("de", "d'", "d’", "du", "des") and \
+            prev[-2].lower_ in w["locative_before_de"]:
+        m.evidence.add("prep")
+    if len(prev) == 3 and prev[-1].lower_ in w["articles"] and prev[-2].lower_ in ("de", "d'", "d’") and \
+            prev[-3].lower_ in w["locative_before_de"]:
+        m.evidence.add("prep")
+    prev = prev[-2:]
+    if prev and (prev[-1].lower_ in w["locative_words"] or
+                 (len(prev) == 2 and prev[-1].lower_ in w["articles"] and prev[-2].lower_ in w["locative_words"])):
+        m.evidence.add("prep")
+    if prev and (prev[-1].lower_ in w["person_titles"] or prev[-1].lemma_.lower() in w["person_titles"]):
+        m.evidence.add("title")
+    if any(t.pos_ == "PROPN" for t in span):
+        m.evidence.add("propn")
+    if _cue(span, w["admin_nouns"]) is not None:
+        m.evidence.add("admin")
+    if _cue(span, w["settlement_nouns"] | w["neighbourhood_nouns"]) is not None:
+        m.evidence.add("site")
+    if _inside_org_name(span, lex):
+        m.evidence.add("orgname")
+
+
+def _inside_org_name(span: Span, lex: Lexicon) -> bool:
+    """'Coupe d'Afrique', 'Police nationale d'Haïti': the place names part of an institution."""
+    for ent in span.doc.ents:
+        if ent.start < span.start < ent.end and ent[0].lower_ in lex.words["org_nouns"]:
+            return True
+    prev = _prev_words(span, 4)
+    for j, t in enumerate(reversed(prev)):
+        if t.lower_ in lex.words["org_nouns"] and _capitalised(t):
+            return True
+        if not (t.lower_ in ("de", "d'", "d’", "du", "des", "la", "l'", "l’") or _capitalised(t) or t.pos_ == "ADJ"):
+            return False
+    return False
+
+
+def _plausible(m: Mention, ctx: Counter) -> bool:
+    """Whether a match is a place here rather than a person, a word or part of an organisation's name."""
+    ev, c = m.evidence, m.choice
+    if c is None or "title" in ev:
+        return False
+    if "per" in ev and "prep" not in ev and not (len(m.span) == 1 and c.population >= 500_000):
+        return False
+    if "orgname" in ev and c.level not in FINE:
+        return False
+    if m.source == "lexicon":
+        return True
+    if c.level not in FINE:
+        return bool(ev & {"ner", "prep", "admin"})
+    if "orgname" in ev:
+        return c.population >= 15000
+    if "org" in ev and not ev & {"prep", "site"}:
+        return False
+    total = sum(ctx.values()) or 1.0
+    if m.source == "loose":
+        return "ner" in ev and "propn" in ev and c.country in ctx and (
+            ctx[c.country] / total >= 0.2 or bool(ev & {"prep", "site"}))
+    if c.country in ctx:
+        return bool(ev & {"ner", "prep", "admin", "site"}) or ("propn" in ev and c.population >= 1000)
+    return ("prep" in ev and ("ner" in ev or c.population >= 15000)) or ("ner" in ev and c.population >= 1_000_000)
+
+
+# ---------------------------------------------------------------- resolution
+
+def _votes(m: Mention) -> Counter:
+    """The countries a mention points to, if it points to few."""
+    if m.source == "loose" or "per" in m.evidence or "title" in m.evidence:
+        return Counter()
+    countries = {e.country for e in m.entries if e.country and (e.population >= 1000 or e.level not in FINE)}
+    if m.source == "lexicon" or len(countries) == 1:
+        return Counter({c: 1.0 / len(countries) for c in countries})
+    return Counter()
+
+
+def _context(mentions: list[Mention]) -> Counter:
+    """Countries the report is about: its country names and its unambiguous places."""
+    ctx: Counter = Counter()
+    for m in mentions:
+        ctx.update(_votes(m))
+    return ctx
+
+
+def _others(ctx: Counter, m: Mention) -> Counter:
+    """The context as the rest of the report gives it (a mention does not vote for itself)."""
+    rest = ctx.copy()
+    rest.subtract(_votes(m))
+    return +rest
+
+
+def _score(e: Entry, m: Mention, ctx: Counter, total: float, k: str) -> float:
+    share = ctx[e.country] / total if total and e.country else 0.0
+    s = math.log10(e.population + 100) + 4.0 * share + (1.5 if e.country in ctx else 0.0)
+    s += {"continent": 4, "country": 5, "admin1": 1.5, "region": 1.5, "water": 1.5}.get(e.level, 0)
+    if key(e.name) == k:
+        s += 0.5
+    if "admin" in m.evidence and e.level in ("admin1", "region"):
+        s += 6
+    if "site" in m.evidence and e.level in FINE:
+        s += 1
+    return s
+
+
+def _choose(m: Mention, ctx: Counter) -> Entry:
+    total = sum(ctx.values())
+    k = key(m.span.text)
+    return max(m.entries, key=lambda e: _score(e, m, ctx, total, k))
+
+
+def _admin_of(m: Mention) -> Entry | None:
+    """'la province d'Idleb': the first-level division named after the city Idleb."""
+    c = m.choice
+    if c is None or c.level not in FINE:
+        return c
+    gaz = gazetteer()
+    for level in ("admin1", "region"):
+        e = gaz.find(c.name, c.country, level) or gaz.find(m.span.text, c.country, level)
+        if e is not None:
+            return e
+    return c
+
+
+def _geo_adjectives(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
+    """'le nord syrien', 'le territoire libyen': a country named by its adjective."""
+    out = []
+    for t in doc:
+        iso = lex.adjectives.get(key(t.text)) if t.is_lower else None
+        if not iso or t.i in taken or t.i == 0:
+            continue
+        noun = doc[t.i - 1]
+        if noun.lower_ in lex.words["geo_adjective_nouns"]:
+            e = _country(iso)
+            if e is not None:
+                m = Mention(doc[noun.i:t.i + 1], [e], "lexicon")
+                m.choice = e
+                out.append(m)
+    return out
+
+
+def _city_direction(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
+    """'Alep-Est', 'Beyrouth-Ouest': the city, with the compound as the name within it."""
+    out = []
+    for t in doc:
+        if t.i in taken or "-" not in t.text or not _capitalised(t):
+            continue
+        head, _, tail = t.text.rpartition("-")
+        if tail.lower() in lex.words["directions"] and head:
+            hits = [e for e in gazetteer().lookup(head) if e.level in FINE] or \
+                [e for e in _lexicon_entries(lex, key(head)) if e.level in FINE]
+            if hits:
+                m = Mention(doc[t.i:t.i + 1], hits, "exact")
+                m.within = t.text
+                out.append(m)
+    return out
+
+
+def _unresolved(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
+    """Names the NER calls places, or that a site noun introduces, which no gazetteer knows."""
+    out = []
+    for ent in doc.ents:
+        if any(t.i in taken for t in ent):
+            continue
+        span = ent
+        while len(span) and not _capitalised(span[0]):
+            span = span[1:]
+        if not len(span) or ent.label_ not in NAME_LABELS and _cue(span, lex.words["neighbourhood_nouns"]) is None:
+            continue
+        k = key(span.text)
+        if k in lex.not_places or k in lex.adjectives or any(c.isdigit() for c in span.text):
+            continue
+        if span[0].lower_ in lex.words["org_nouns"]:
+            continue
+        if len(span.text) < 3 or "\n" in span.text:
+            continue
+        m = Mention(span, [], "none")
+        _evidence(m, lex)
+        if "title" in m.evidence or "orgname" in m.evidence:
+            continue
+        out.append(m)
+    return out
+
+
+def _city_for(m: Mention, resolved: list[Mention]) -> Entry | None:
+    """The city a site lies in: one named right after it in its sentence, else the last one named before."""
+    sent = m.span.sent
+    after = [r for r in resolved if r.choice and r.choice.level in FINE
+             and m.span.end <= r.span.start < min(sent.end, m.span.end + 15)]
+    if after:
+        return after[0].choice
+    before = [r for r in resolved if r.choice and r.choice.level in FINE and r.span.end <= m.span.start]
+    if before:
+        return before[-1].choice
+    cities = Counter(r.choice for r in resolved if r.choice and r.choice.level in FINE)
+    return cities.most_common(1)[0][0] if cities else None
+
+
+def _place(m: Mention) -> Place:
+    c, span = m.choice, m.span
+    if c is None:
+        return Place(text=span.text, start=span.start_char, end=span.end_char, resolved=False,
+                     within=m.within)
+    return Place(text=span.text, start=span.start_char, end=span.end_char, name=c.name, country=c.country,
+                 lat=c.lat, lon=c.lon, geonameid=c.geonameid, level=c.level, resolved=True, within=m.within)
+
+
+def find(doc: Doc, lang: str) -> list[Place]:
+    """Every mention of a place on Earth, in text order."""
+    if not len(doc):
+        return []
+    lex = lexicon(lang)
+    mentions = _ngrams(doc, lex)
+    taken = {i for m in mentions for i in range(m.span.start, m.span.end)}
+    extra = _city_direction(doc, lex, taken)
+    taken |= {i for m in extra for i in range(m.span.start, m.span.end)}
+    mentions += extra
+    for m in mentions:
+        _evidence(m, lex)
+    ctx = _context(mentions)
+    for m in mentions:
+        others = _others(ctx, m)
+        m.choice = _choose(m, others)
+        if "admin" in m.evidence:
+            m.choice = _admin_of(m)
+        m.keep = _plausible(m, others)
+    resolved = sorted((m for m in mentions if m.keep), key=lambda m: m.span.start)
+    taken = {i for m in resolved for i in range(m.span.start, m.span.end)}
+    adjectives = _geo_adjectives(doc, lex, taken)
+    taken |= {i for m in adjectives for i in range(m.span.start, m.span.end)}
+    resolved += adjectives
+    resolved.sort(key=lambda m: m.span.start)
+    for m in _unresolved(doc, lex, taken):
+        if "site" in m.evidence:
+            city = _city_for(m, resolved)
+            if city is not None:
+                m.choice, m.within = city, m.span.text
+                resolved.append(m)
+                continue
+        if m.evidence & {"prep", "site", "admin"} and "per" not in m.evidence:
+            resolved.append(m)
+    resolved.sort(key=lambda m: m.span.start)
+    return [_place(m) for m in resolved]

@@ -1,0 +1,62 @@
+"""Places: table-driven from tests/data/places.jsonl, plus the gazetteer's disk cache."""
+import json
+from pathlib import Path
+
+import pytest
+
+from sitroom import gazetteer, places
+from sitroom.gazetteer import key
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "places.jsonl").open(encoding="utf-8")
+         if line.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_places(nlp, case):
+    found = places.find(nlp(case["text"]), "fr")
+    got = {(p.name, p.country) for p in found if p.resolved}
+    for text, name, country in case["expect"]:
+        assert (name, country) in got, f"{text!r} → {name} ({country}); got {sorted(got, key=str)}"
+    expected = {(name, country) for _, name, country in case["expect"]}
+    assert got <= expected, f"unexpected places: {got - expected}"
+    assert [p.start for p in found] == sorted(p.start for p in found)
+
+
+def test_neighbourhood_keeps_its_name(nlp):
+    doc = nlp("Les bus ont quitté le quartier de Bab Zouhair pour rejoindre Homs, en Syrie.")
+    site = next(p for p in places.find(doc, "fr") if p.text == "Bab Zouhair")
+    assert site.name == "Homs" and site.within == "Bab Zouhair"
+
+
+def test_odd_input(nlp):
+    assert places.find(nlp(""), "fr") == []
+    assert isinstance(places.find(nlp("!!! ... \n\n 12 34"), "fr"), list)
+
+
+def test_keys():
+    assert key("Talat N’Yacoub") == key("talat n'yacoub")
+    assert key("El-Beïda") == "el beida"
+    assert gazetteer.bare("al marj") == "marj"
+    assert gazetteer.skeleton(key("Manhouch")) == gazetteer.skeleton(key("Manhush"))
+
+
+def test_cache_is_rebuilt_when_missing(tmp_path, monkeypatch):
+    """A missing index is built (atomically) on first use, from a tiny stand-in of the sources."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "cities500.json").write_text(json.dumps({"1": {
+        "geonameid": 1, "name": "Alpha", "latitude": 1.0, "longitude": 2.0, "countrycode": "SY",
+        "population": 5000, "admin1code": "01", "alternatenames": ["Alfa", "Аальфа"]}}), encoding="utf-8")
+    (src / "countries.json").write_text(json.dumps({"SY": {"geonameid": 163843, "name": "Syria", "iso": "SY",
+                                                           "population": 1, "capital": "Alpha"}}), encoding="utf-8")
+    (src / "continents.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(gazetteer, "SOURCE", src)
+    monkeypatch.setenv("SITROOM_CACHE", str(tmp_path / "cache"))
+    path = gazetteer.index_path()
+    assert not path.exists()
+    gaz = gazetteer.Gazetteer(path)
+    assert [e.name for e in gaz.lookup("Alfa")] == ["Alpha"]
+    assert path.exists() and not list(path.parent.glob("*.tmp"))
+    path.unlink()
+    assert gazetteer.Gazetteer(path).find("Syria").level == "country"
+    assert path.exists()
