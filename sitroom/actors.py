@@ -1,0 +1,145 @@
+"""Actors: people, organisations, armed forces and states that act in the report.
+
+Mentions come from named entities (PER, ORG; a place that is the subject or agent of
+a verb stands for its state, "Kigali dément") and from noun phrases whose head is in
+the actor lexicon (lang/<lang>/actors.json: armée, rebelles, ministère, ONU…). The
+type comes from the lexicon; the country from a demonym ("l'armée syrienne"), a
+country or capital named in the phrase, or the lexicon's organisation list.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from . import attribution as attr
+from .lang import resource
+from .models import Actor
+
+_MAX_TOKENS = 14
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> dict:
+    """Lookup tables built once from actors.json."""
+    r = resource(lang, "actors")
+    heads, multi = {}, {}
+    for kind, words in r["head_nouns"].items():
+        for word in words:
+            (multi if " " in word else heads).setdefault(word.lower(), kind)
+    orgs = {name.lower(): kind for kind, names in r["organisations"].items() for name in names}
+    adjectives, places = {}, {}
+    for iso, entry in r["countries"].items():
+        for adj in entry["adjectives"]:
+            adjectives[adj.lower()] = iso
+        for name in entry["names"]:
+            places[name.lower()] = iso
+    places.update({name.lower(): iso for name, iso in r["metonyms"].items()})
+    return {"heads": heads, "multi": multi, "orgs": orgs, "adjectives": adjectives, "places": places}
+
+
+def find(doc: Doc, lang: str) -> list[Actor]:
+    """Every actor mention, in text order."""
+    try:
+        return _find(doc, lang)
+    except Exception:                       # never fail a document
+        return []
+
+
+def _find(doc: Doc, lang: str) -> list[Actor]:
+    lex = lexicon(lang)
+    found: dict[tuple[int, int], Actor] = {}
+    covered: set[int] = set()
+    for ent in doc.ents:
+        actor = _from_entity(ent, lex, lang)
+        if actor is not None:
+            found[(actor.start, actor.end)] = actor
+            covered.update(range(ent.start, ent.end))
+    for tok in doc:
+        if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        kind = _head_type(tok, lex)
+        if kind is None:
+            continue
+        span = _mention(tok, lang)
+        actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=_name(span),
+                      type=kind, country=_country(span, lex))
+        found.setdefault((actor.start, actor.end), actor)
+        covered.update(range(span.start, span.end))
+    return sorted(found.values(), key=lambda a: a.start)
+
+
+def _from_entity(ent: Span, lex: dict, lang: str) -> Actor | None:
+    key = ent.text.lower()
+    if ent.label_ == "PER":
+        kind = "person"
+    elif ent.label_ == "ORG":
+        kind = lex["orgs"].get(key) or _head_type(ent.root, lex) or "other"
+    elif ent.label_ == "LOC" and key in lex["places"] and _acts(ent.root):
+        kind = "state"
+    else:
+        kind = lex["orgs"].get(key)
+        if kind is None:
+            return None
+    country = lex["places"].get(key) if kind == "state" else _country(ent, lex)
+    return Actor(text=ent.text, start=ent.start_char, end=ent.end_char, name=ent.text, type=kind,
+                 country=country)
+
+
+def _acts(tok: Token) -> bool:
+    """A subject or agent: the place stands for its government."""
+    return tok.dep_ in ("nsubj", "obl:agent") or tok.dep_ == "ROOT" and tok.i + 1 < len(tok.doc) \
+        and tok.doc[tok.i + 1].pos_ == "VERB"
+
+
+def _head_type(tok: Token, lex: dict) -> str | None:
+    """The actor type of a head noun, multiword heads first ("casques bleus")."""
+    doc = tok.doc
+    if tok.i + 1 < len(doc):
+        pair = f"{tok.lower_} {doc[tok.i + 1].lower_}"
+        if pair in lex["multi"]:
+            return lex["multi"][pair]
+    if tok.pos_ == "PROPN":
+        return lex["orgs"].get(tok.lower_)
+    return lex["heads"].get(tok.lower_) or lex["heads"].get(tok.lemma_.lower())
+
+
+def _mention(tok: Token, lang: str) -> Span:
+    """Determiners, adjectives and "de X" complements around an actor head."""
+    doc = tok.doc
+    keep = {tok.i}
+    for ch in tok.children:
+        if ch.dep_ in ("det", "amod", "nummod", "flat:name", "compound") or ch.dep_ == "appos" and ch.pos_ == "PROPN":
+            keep.update(t.i for t in ch.subtree)
+        elif ch.dep_ == "nmod" and ch.i > tok.i and any(c.lower_ in ("de", "du", "des", "d'", "d’")
+                                                         for c in ch.children if c.dep_ == "case"):
+            keep.update(t.i for t in ch.subtree if t.dep_ not in ("acl:relcl", "acl"))
+    i = j = tok.i
+    while i - 1 in keep:
+        i -= 1
+    while j + 1 in keep and j - i < _MAX_TOKENS:
+        j += 1
+    i, j = attr._trim(doc, i, j + 1)
+    return doc[i:j] if j > i else doc[tok.i:tok.i + 1]
+
+
+def _name(span: Span) -> str:
+    """The mention without its leading determiner."""
+    words = list(span)
+    while words and words[0].pos_ in ("DET", "ADP"):
+        words = words[1:]
+    return span.doc[words[0].i:words[-1].i + 1].text if words else span.text
+
+
+def _country(span: Span, lex: dict) -> str | None:
+    """ISO code from a demonym, a named country or capital, in the phrase."""
+    for tok in span:
+        for form in (tok.lower_, tok.lemma_.lower()):
+            if form in lex["adjectives"]:
+                return lex["adjectives"][form]
+        if tok.pos_ == "PROPN" and tok.lower_ in lex["places"]:
+            return lex["places"][tok.lower_]
+    for ent in span.ents:
+        if ent.text.lower() in lex["places"]:
+            return lex["places"][ent.text.lower()]
+    return None

@@ -1,0 +1,733 @@
+"""Who a report attributes a statement to: one mechanism for figures, quotes and events.
+
+A statement is attributed by the parse, not by surface patterns: the subject of a
+reporting verb (lexicon in lang/<lang>/reporting.json) that governs the clause or sits
+in an incise next to it ("…, a indiqué X", "« … » a-t-il dit"), or the noun governed by a
+source marker ("selon X", "d'après X"). A pronoun subject is resolved to the nearest
+agreeing subject before it. `source_for` returns the source as written (with its
+apposition: "Le maire, Jean Dupont"); `speaker_for` returns the short name a quote
+takes (the person's name when the phrase names one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .lang import resource
+
+_SUBJECT_DEPS = ("nsubj", "csubj")
+_AGENT_DEPS = ("obl:agent",)
+_INVERTED_DEPS = ("obj", "nsubj", "nsubj:pass", "flat:name", "appos", "dep", "iobj", "nmod", "obl:arg")
+_NP_SKIP_DEPS = {"acl:relcl", "parataxis", "dep", "cop", "aux", "aux:tense", "aux:pass", "nsubj",
+                 "mark", "advcl", "ccomp", "xcomp", "expl:subj", "expl:comp", "reparandum"}
+_OPEN_BRACKETS, _CLOSE_BRACKETS = "([", ")]"
+_PARTICIPLE_DEPS = ("obj", "xcomp", "cop", "obl:arg", "iobj", "ccomp", "advmod")
+_NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
+_PRONOUN_WINDOW = 250          # tokens searched back for a pronoun's antecedent
+
+
+@dataclass(frozen=True)
+class Cues:
+    """A language's attribution cues, prepared for lookups."""
+    verbs: frozenset
+    quote_verbs: frozenset
+    phrasal: dict              # verb lemma -> set of particle lemmas ("faire" -> {"état"})
+    markers: tuple             # tuples of lower-case token texts
+    marker_next: tuple         # markers whose source is the marker's last word itself
+    not_sources: frozenset
+    documents: frozenset
+    adjuncts: tuple
+    pronouns: dict
+    non_referring: frozenset
+    quote_marks: tuple
+    strong: frozenset
+    incise_left: frozenset
+
+
+def _bare(lemma: str) -> str:
+    for prefix in ("se ", "s'", "s’"):
+        if lemma.startswith(prefix):
+            return lemma[len(prefix):]
+    return lemma
+
+
+@lru_cache(maxsize=None)
+def cues(lang: str) -> Cues:
+    """The language's reporting cues (cached)."""
+    r = resource(lang, "reporting")
+    simple, quote_simple, phrasal = set(), set(), {}
+    for kind, entries in (("all", r["verbs"]), ("quote", r["quote_verbs"])):
+        for entry in entries:
+            words = _bare(entry).split()
+            if len(words) > 1:
+                phrasal.setdefault(words[0], set()).add(words[-1])
+            else:
+                (simple if kind == "all" else quote_simple).add(words[0])
+    norm = lambda seq: tuple(w.replace("’", "'") for w in seq)
+    return Cues(frozenset(simple), frozenset(quote_simple), phrasal,
+                tuple(norm(m) for m in r["markers"]), tuple(norm(m) for m in r["marker_head_is_next"]),
+                frozenset(r["not_sources"]), frozenset(r["document_nouns"]),
+                tuple(r.get("adjunct_prepositions", ())),
+                r["pronouns"], frozenset(r["non_referring_pronouns"]),
+                tuple(tuple(p) for p in r["quote_marks"]), frozenset(r["strong_punct"]),
+                frozenset(r["incise_left"]))
+
+
+# --------------------------------------------------------------------------- quotations
+
+def quote_regions(doc: Doc, lang: str) -> list[tuple[int, int]]:
+    """Character ranges (opening mark, end after closing mark) of paired quotation marks."""
+    key = ("sitroom_quote_regions", lang)
+    if key not in doc.user_data:
+        doc.user_data[key] = _pair_marks(doc.text, cues(lang).quote_marks)
+    return doc.user_data[key]
+
+
+def _pair_marks(text: str, pairs: tuple) -> list[tuple[int, int]]:
+    regions = []
+    opening = {o: c for o, c in pairs}
+    pos, n = 0, len(text)
+    while pos < n:
+        ch = text[pos]
+        close = opening.get(ch)
+        if close is None:
+            pos += 1
+            continue
+        end = _closing(text, pos, ch, close)
+        if end is None:
+            pos += 1
+            continue
+        regions.append((pos, end + 1))
+        pos = end + 1
+    return regions
+
+
+def _closing(text: str, pos: int, open_mark: str, close_mark: str) -> int | None:
+    """Offset of the mark closing the one at `pos`, within the same paragraph."""
+    limit = text.find("\n\n", pos)
+    limit = len(text) if limit < 0 else limit
+    end = text.find(close_mark, pos + 1, limit)
+    if end < 0:
+        return None
+    if open_mark != close_mark:
+        reopen = text.find(open_mark, pos + 1, end)
+        if reopen >= 0:
+            return None
+    return end
+
+
+def inside_quote(doc: Doc, start_char: int, end_char: int, lang: str) -> tuple[int, int] | None:
+    """The quotation region that contains the character span, if any."""
+    for qs, qe in quote_regions(doc, lang):
+        if qs <= start_char and end_char <= qe:
+            return qs, qe
+        if qs > start_char:
+            break
+    return None
+
+
+# --------------------------------------------------------------------------- windows
+
+def statement_window(doc: Doc, first: int, last: int, lang: str) -> tuple[int, int]:
+    """Token range [i, j) of the statement around tokens first..last.
+
+    Bounded by sentence-final punctuation or line breaks outside quotations, so a
+    parser sentence split inside "…, a indiqué X." does not cut the statement.
+    """
+    c = cues(lang)
+    regions = quote_regions(doc, lang)
+
+    def boundary(tok: Token) -> bool:
+        if "\n" in tok.text or ("\n" in tok.whitespace_):
+            return not _in_regions(tok.idx, regions)
+        return tok.text in c.strong and not _in_regions(tok.idx, regions)
+
+    i = first
+    while i > 0 and not boundary(doc[i - 1]):
+        i -= 1
+    j = last + 1
+    while j < len(doc) and not boundary(doc[j]):
+        j += 1
+    return i, min(j + 1, len(doc))
+
+
+def _in_regions(char: int, regions: list) -> bool:
+    for qs, qe in regions:
+        if qs < char < qe - 1:
+            return True
+        if qs > char:
+            return False
+    return False
+
+
+def previous_window(doc: Doc, window: tuple[int, int], lang: str) -> tuple[int, int] | None:
+    """The statement window just before `window`, skipping blank tokens."""
+    k = window[0] - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text in cues(lang).strong):
+        k -= 1
+    return statement_window(doc, k, k, lang) if k >= 0 else None
+
+
+# --------------------------------------------------------------------------- cues in the parse
+
+def is_reporting(tok: Token, lang: str, quotes: bool = False) -> bool:
+    """True when the token is a reporting verb (phrasal ones included)."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        if not (quotes and tok.pos_ in ("NOUN", "ADJ", "PROPN") and _after_incise_mark(tok, lang)):
+            return False
+    c = cues(lang)
+    lemma = tok.lemma_.lower()
+    for form in (lemma, lemma + "r", lemma + "er"):     # the lemmatiser sometimes drops the ending
+        if form in c.verbs or (quotes and form in c.quote_verbs):
+            return True
+    particles = c.phrasal.get(lemma)
+    return bool(particles) and any(ch.lemma_.lower() in particles for ch in tok.children)
+
+
+def _after_incise_mark(tok: Token, lang: str) -> bool:
+    """The word right after "», " — where a mistagged reporting verb usually sits."""
+    k = tok.i - 1
+    while k >= 0 and (tok.doc[k].is_space or tok.doc[k].pos_ == "AUX" or tok.doc[k].dep_.startswith("expl")):
+        k -= 1
+    return k >= 0 and tok.doc[k].text in cues(lang).incise_left
+
+
+def markers_in(doc: Doc, i: int, j: int, lang: str) -> list[tuple[Token, Token]]:
+    """(marker's first token, source head) for each source marker in tokens i..j."""
+    c = cues(lang)
+    found = []
+    lower = [t.lower_.replace("’", "'") for t in doc[i:j]]
+    for k in range(len(lower)):
+        for marker in c.markers:
+            if tuple(lower[k:k + len(marker)]) != marker:
+                continue
+            first, last = doc[i + k], doc[i + k + len(marker) - 1]
+            head = last if marker in c.marker_next else _marker_head(first, last)
+            if head is not None:
+                found.append((first, head))
+            break
+    return found
+
+
+def _marker_head(first: Token, last: Token) -> Token | None:
+    for tok in (first, last):
+        if tok.dep_ in ("case", "fixed", "mark") and tok.head.i > last.i:
+            head = tok.head
+            while head.dep_ == "fixed" and head.head.i > last.i:
+                head = head.head
+            return head
+    nxt = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    while nxt is not None and nxt.pos_ in ("DET", "ADJ", "NUM") and nxt.head.i > nxt.i:
+        nxt = nxt.head
+    return nxt if nxt is not None and nxt.pos_ in _NOMINAL else None
+
+
+def _own_children(verb: Token, lang: str) -> list[Token]:
+    """The verb's dependents, less those inside a quotation the verb is not in."""
+    regions = quote_regions(verb.doc, lang)
+    lo, hi = statement_window(verb.doc, verb.i, verb.i, lang)
+    children = [ch for ch in verb.children if lo <= ch.i < hi]
+    if _in_regions(verb.idx, regions):
+        return children
+    return [ch for ch in children if not _in_regions(ch.idx, regions)]
+
+
+def subject_of(verb: Token, lang: str) -> Token | None:
+    """The token heading who speaks through `verb`: subject, agent, or inverted subject."""
+    children = _own_children(verb, lang)
+    for ch in children:
+        if ch.dep_ in _SUBJECT_DEPS:
+            if ch.pos_ == "PRON" and "Rel" in ch.morph.get("PronType") or _clean(ch) == "qui":
+                return verb.head if verb.dep_ == "acl:relcl" else None
+            return ch
+    for ch in children:
+        if ch.dep_ in _AGENT_DEPS and is_agentive(ch, lang):
+            return ch
+    expl = [ch for ch in children if ch.dep_ == "expl:subj" and _clean(ch) not in cues(lang).non_referring]
+    if expl:
+        return expl[-1]
+    if _in_incise(verb, lang):
+        inverted = _inverted_subject(verb, lang)
+        if inverted is not None:
+            return inverted
+    lo, hi = statement_window(verb.doc, verb.i, verb.i, lang)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i \
+            and lo <= verb.head.i < hi:
+        inherited = subject_of(verb.head, lang)
+        if inherited is not None:
+            return inherited
+    return _left_subject(verb, lang)
+
+
+def _inverted_subject(verb: Token, lang: str) -> Token | None:
+    """In an incise ("…, a déclaré à la presse un responsable"), the first agentive
+    noun after the verb that no preposition introduces."""
+    doc = verb.doc
+    _, hi = statement_window(doc, verb.i, verb.i, lang)
+    for tok in doc[verb.i + 1:hi]:
+        if tok.text in cues(lang).strong or tok.text in ("«", "“") or tok.pos_ in ("VERB",) and tok.dep_ != "acl":
+            return None
+        if tok.pos_ not in ("NOUN", "PROPN", "PRON") or _is_non_referring(tok, lang):
+            continue
+        if any(ch.dep_ == "case" and ch.pos_ == "ADP" for ch in tok.children) or doc[tok.i - 1].pos_ == "ADP":
+            continue
+        if is_agentive(tok, lang):
+            return tok
+    return None
+
+
+def _left_subject(verb: Token, lang: str) -> Token | None:
+    """A subject the parser failed to attach: the nearest free subject, or a name just before."""
+    doc = verb.doc
+    lo, _ = statement_window(doc, verb.i, verb.i, lang)
+    regions = quote_regions(doc, lang)
+    named = _name_before(verb, lo)
+    if named is not None:
+        return named
+    for k in range(verb.i - 1, lo - 1, -1):
+        cand = doc[k]
+        if cand.dep_ != "nsubj" or cand.pos_ not in _NOMINAL or _in_regions(cand.idx, regions):
+            continue
+        if cand.head.pos_ in ("VERB", "AUX") and cand.i < cand.head.i < verb.i:
+            continue
+        if _is_non_referring(cand, lang):
+            return None
+        return cand
+    return _dislocated_subject(doc, lo, verb)
+
+
+def _dislocated_subject(doc: Doc, lo: int, verb: Token) -> Token | None:
+    """"La France, qui …, a condamné": a clause-initial noun set off by a comma."""
+    k = lo
+    while k < verb.i and (doc[k].is_space or doc[k].pos_ in ("DET", "PUNCT")):
+        k -= -1
+    if k >= verb.i or doc[k].pos_ not in ("NOUN", "PROPN"):
+        return None
+    j = k
+    while j + 1 < verb.i and doc[j + 1].pos_ in ("PROPN", "ADJ") or j + 1 < verb.i and doc[j + 1].ent_iob_ == "I":
+        j += 1
+    if j + 1 < verb.i and doc[j + 1].text == "," and is_agentive(doc[k], cues_lang(doc)):
+        return doc[k]
+    return None
+
+
+def cues_lang(doc: Doc) -> str:
+    return doc._.lang if Doc.has_extension("lang") and doc._.lang else "fr"
+
+
+def _name_before(verb: Token, lo: int) -> Token | None:
+    """The named entity written just before the verb ("… Médecins sans frontières (MSF) dit …")."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= lo and (doc[k].head.i == verb.i and doc[k].pos_ in ("AUX", "ADV", "PART")
+                       or doc[k].text in _CLOSE_BRACKETS):
+        k -= 1
+    entity = _entity_at(doc, k) if k >= lo else None
+    if entity is None or entity.label_ not in ("ORG", "PER"):
+        return None
+    if entity.start - 2 >= lo and doc[entity.start - 1].text in _OPEN_BRACKETS:
+        entity = _entity_at(doc, entity.start - 2) or entity
+    return entity[0] if entity.start >= lo else None
+
+
+def _entity_at(doc: Doc, k: int) -> Span | None:
+    for ent in doc.ents:
+        if ent.start <= k < ent.end:
+            return ent
+    return None
+
+
+def _in_incise(verb: Token, lang: str) -> bool:
+    """The verb opens an incise: only auxiliaries, clitics or adverbs between it and a comma/quote."""
+    for ch in _own_children(verb, lang):
+        if ch.dep_ in _SUBJECT_DEPS or ch.i > verb.i and ch.dep_ in ("ccomp", "xcomp") and (
+                ch.pos_ in ("VERB", "AUX") or any(g.dep_ == "mark" for g in ch.children)):
+            return False
+    if verb.dep_ == "acl:relcl":
+        return False
+    left = cues(lang).incise_left
+    k = verb.i - 1
+    doc = verb.doc
+    while k >= 0 and (doc[k].head.i == verb.i and (doc[k].pos_ in ("AUX", "ADV") or doc[k].dep_.startswith("expl"))
+                      or doc[k].is_space):
+        k -= 1
+    return k < 0 or doc[k].text in left or doc[k].dep_ == "punct" and doc[k].text in left
+
+
+@lru_cache(maxsize=None)
+def agent_nouns(lang: str) -> frozenset:
+    """Lemmas of nouns that name people, groups or institutions (from the actor lexicon)."""
+    lexicon = resource(lang, "actors")["head_nouns"]
+    return frozenset(word.split()[0] for words in lexicon.values() for word in words)
+
+
+def is_agentive(tok: Token, lang: str) -> bool:
+    """Can this token head a speaker: a name, a pronoun, or a person/institution noun."""
+    if tok.pos_ in ("PROPN", "PRON") or tok.ent_type_ in ("PER", "ORG", "LOC"):
+        return True
+    return tok.lemma_.lower() in agent_nouns(lang) or tok.lower_ in agent_nouns(lang)
+
+
+def _clean(tok: Token) -> str:
+    return tok.lower_.lstrip("-").replace("’", "'")
+
+
+def _is_non_referring(tok: Token, lang: str) -> bool:
+    return tok.pos_ == "PRON" and _clean(tok) in cues(lang).non_referring
+
+
+# --------------------------------------------------------------------------- finding the source
+
+def attribute(doc: Doc, start_char: int, end_char: int, lang: str,
+              quotes: bool = False) -> tuple[Token | None, int | None]:
+    """(resolved source head, how it was found) for the statement at [start_char, end_char).
+
+    The second item ranks the cue: 0 a reporting verb or marker governing the
+    statement, 1 an incise attached to it, 2 another cue in the same sentence,
+    3 (quotations only) a speaker introduced in the sentence before.
+    """
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None, None
+    window = statement_window(doc, span.start, span.end - 1, lang)
+    head, rank = _governing_source(doc, span, window, lang, quotes)
+    if head is None and not quotes:
+        outer = inside_quote(doc, start_char, end_char, lang)
+        if outer and outer != (start_char, end_char):
+            return attribute(doc, outer[0], outer[1], lang, quotes=True)
+    if head is None and quotes:
+        head, rank = _speaker_before(doc, span, window, lang), 3
+    if head is None:
+        return None, None
+    return resolve(head, lang), rank[0] if isinstance(rank, tuple) else rank
+
+
+def source_head(doc: Doc, start_char: int, end_char: int, lang: str, quotes: bool = False) -> Token | None:
+    """Head token of the phrase the statement at [start_char, end_char) is attributed to."""
+    return attribute(doc, start_char, end_char, lang, quotes)[0]
+
+
+def _governing_source(doc: Doc, span: Span, window: tuple[int, int], lang: str,
+                      quotes: bool) -> tuple[Token | None, tuple | None]:
+    inside = set(range(span.start, span.end))
+    regions = quote_regions(doc, lang)
+    root = span.root
+    ancestors = [root] + list(root.ancestors)
+    ancestor_ids = {t.i for t in ancestors}
+    best, best_rank = None, None
+
+    def offer(rank: tuple, head: Token | None) -> None:
+        nonlocal best, best_rank
+        if head is None or head.i in inside or _is_non_referring(head, lang) or _not_a_source(head, lang):
+            return
+        head = _behind_document(head, lang)
+        if _in_regions(head.idx, regions) and not _in_regions(span.start_char, regions):
+            return
+        if best_rank is None or rank < best_rank:
+            best, best_rank = head, rank
+
+    lo, hi = window
+    for tok in doc[lo:hi]:
+        if tok.i in inside and not (tok.i == root.i and not quotes):
+            continue
+        if quotes and _in_regions(tok.idx, regions):
+            continue
+        if not is_reporting(tok, lang, quotes):
+            continue
+        distance = min(abs(tok.i - span.start), abs(tok.i - (span.end - 1)))
+        if tok.i in ancestor_ids:
+            rank = (0, distance)
+        elif tok.head.i in ancestor_ids and tok.dep_ in ("parataxis", "conj", "dep", "advcl", "ccomp"):
+            rank = (1, distance)
+        else:
+            rank = (2, distance)
+        offer(rank, subject_of(tok, lang))
+    for first, head in markers_in(doc, lo, hi, lang):
+        if first.i in inside:
+            continue
+        distance = min(abs(first.i - span.start), abs(first.i - (span.end - 1)))
+        governs = head.head.i in ancestor_ids or head.i in ancestor_ids
+        offer((0 if governs else 2, -1 if governs else distance), head)
+    return best, best_rank
+
+
+def _not_a_source(head: Token, lang: str) -> bool:
+    """"de source indépendante" and the like say nobody confirmed, not who said."""
+    words = " ".join(t.lower_ for t in head.subtree if not t.is_punct)
+    return any(phrase_ in words for phrase_ in cues(lang).not_sources)
+
+
+def _behind_document(head: Token, lang: str) -> Token:
+    """"un bilan du ministère" -> "ministère": a document stands for whoever issued it."""
+    if head.lemma_.lower() not in cues(lang).documents:
+        return head
+    for ch in head.children:
+        if ch.dep_ == "nmod" and ch.i > head.i and ch.pos_ in ("NOUN", "PROPN"):
+            cases = [g.lower_ for g in ch.children if g.dep_ == "case"]
+            determined = ch.pos_ == "PROPN" or any(g.dep_ == "det" for g in ch.children) or \
+                any(c in ("du", "des") for c in cases)
+            if cases and cases[0] in ("de", "d'", "d’", "du", "des") and determined:
+                return ch
+    return head
+
+
+def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
+    """A pronoun's antecedent: the nearest agreeing subject before it; else the token."""
+    c = cues(lang)
+    agreement = c.pronouns.get(_clean(tok)) if tok.pos_ == "PRON" else None
+    if agreement is None or depth > 3:
+        return tok
+    regions = quote_regions(tok.doc, lang)
+    doc = tok.doc
+    for k in range(tok.i - 1, max(-1, tok.i - _PRONOUN_WINDOW), -1):
+        cand = doc[k]
+        if cand.dep_ not in ("nsubj", "nsubj:pass") or _in_regions(cand.idx, regions):
+            continue
+        if cand.head.i == tok.head.i and cand.i != tok.i:
+            continue
+        if cand.pos_ == "PRON":
+            if _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)]):
+                return resolve(cand, lang, depth + 1)
+            continue
+        if cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement):
+            return cand
+    return tok
+
+
+def _agrees(cand: Token, agreement: dict, cand_features: dict | None = None) -> bool:
+    feats = cand_features or {"Number": cand.morph.get("Number"), "Gender": cand.morph.get("Gender")}
+    for feature in ("Number", "Gender"):
+        want = agreement.get(feature)
+        have = feats.get(feature)
+        if isinstance(have, list):
+            have = have[0] if have else None
+        if feature == "Gender" and cand.pos_ == "PROPN":
+            continue              # the tagger's gender on names is unreliable
+        if want and have and want != have:
+            return False
+    if agreement.get("Number") == "Plur" and cand.pos_ == "PROPN" and not feats.get("Number"):
+        return True
+    return True
+
+
+# --------------------------------------------------------------------------- phrases
+
+def phrase(head: Token, appositions: str = "names") -> tuple[int, int]:
+    """Token range [i, j) of the noun phrase headed by `head`, as written.
+
+    Keeps determiners, adjectives, complements, participial modifiers, coordinated
+    nouns and bracketed acronyms; drops relative clauses. `appositions`: "names" keeps
+    an apposition only when it is a proper name, "none" drops all of them.
+    """
+    keep = {head.i}
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for ch in tok.children:
+            if not _keep_child(tok, ch, head, appositions):
+                continue
+            keep.add(ch.i)
+            stack.append(ch)
+    doc = head.doc
+    i = j = head.i
+    while i - 1 in keep:
+        i -= 1
+    while j + 1 in keep or (j + 2 in keep and (doc[j + 1].text == "-" or
+                                               doc[j + 1].text == "," and doc[j + 2].dep_ == "appos")):
+        j += 1
+    if head.ent_iob_ in ("B", "I"):
+        while j + 1 < len(doc) and doc[j + 1].ent_iob_ == "I":
+            j += 1
+    verb = head.head
+    if head.dep_ == "nsubj" and verb.i == j + 1 and "Part" in verb.morph.get("VerbForm") \
+            and "Pres" in verb.morph.get("Tense"):        # "un homme affirmant être …"
+        extent = {verb.i} | {t.i for ch in verb.children if ch.i > verb.i and ch.dep_ in _PARTICIPLE_DEPS
+                             for t in ch.subtree}
+        while j + 1 in extent:
+            j += 1
+    j = _extend_right(doc, j, appositions)
+    return _trim(doc, i, j + 1)
+
+
+def _extend_right(doc: Doc, j: int, appositions: str) -> int:
+    """Take in a bracketed acronym "(OMS)" and, if wanted, a comma-set name ", Jean Dupont,"."""
+    n = len(doc)
+    if j + 3 < n and doc[j + 1].text in _OPEN_BRACKETS and doc[j + 3].text in _CLOSE_BRACKETS \
+            and doc[j + 2].pos_ in ("PROPN", "NOUN", "X") and doc[j + 2].text[:1].isupper():
+        j += 3
+    if appositions == "names" and j + 2 < n and doc[j + 1].text == "," and \
+            doc[j + 2].ent_type_ == "PER" and doc[j + 2].ent_iob_ == "B":
+        k = j + 2
+        while k + 1 < n and doc[k + 1].ent_iob_ == "I":
+            k += 1
+        if k + 1 >= n or doc[k + 1].is_punct or doc[k + 1].is_space:
+            j = k
+    return j
+
+
+def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool:
+    if ch.is_space or ch.dep_ == "acl:relcl" or parent.i == head.i and ch.dep_ in _NP_SKIP_DEPS:
+        return False
+    if ch.i > head.i and _adjunct(ch):
+        return False
+    if parent.i == head.i and ch.dep_ in ("case", "mark", "fixed") and ch.i < head.i:
+        return False
+    if ch.dep_ == "punct":
+        return ch.text in _OPEN_BRACKETS + _CLOSE_BRACKETS + "-'’" or (
+            ch.text == "," and parent.dep_ == "appos" and ch.i < parent.i and appositions != "none")
+    if ch.dep_ == "appos" and ch.i > head.i:
+        if _bracketed(ch):
+            return True
+        if appositions == "none":
+            return False
+        return ch.pos_ == "PROPN" and (parent.i == head.i or ch.ent_type_ == "PER")
+    if parent.i == head.i and ch.dep_ in ("obl", "obl:mod", "obl:arg", "advmod", "nummod:gov") and head.pos_ in ("VERB",):
+        return False
+    if parent.i == head.i and ch.i > head.i and ch.dep_ in ("conj", "cc"):
+        return head.pos_ in ("NOUN", "PROPN")
+    return True
+
+
+def _adjunct(tok: Token) -> bool:
+    """A prepositional adjunct of time or setting ("dans la ville", "lors d'un point de presse")."""
+    lang = tok.doc._.lang if Doc.has_extension("lang") else "fr"
+    if tok.lower_ in cues(lang).adjuncts:
+        return True
+    cases = [c for c in tok.children if c.dep_ == "case" and c.i < tok.i]
+    if not cases:
+        return False
+    words = " ".join(c.lower_ for c in cases).replace("’", "'")
+    first = tok.doc[cases[0].i:tok.i].text.lower().replace("’", "'")
+    return any(words == p or first.startswith(p + " ") for p in cues(lang).adjuncts)
+
+
+def _bracketed(tok: Token) -> bool:
+    doc = tok.doc
+    return tok.i > 0 and doc[tok.left_edge.i - 1].text in _OPEN_BRACKETS if tok.left_edge.i > 0 else False
+
+
+def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Drop leading/trailing punctuation and spaces (keeping balanced brackets)."""
+    while i < j and (doc[i].is_space or doc[i].is_punct and doc[i].text not in _OPEN_BRACKETS):
+        i += 1
+    while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct and doc[j - 1].text not in _CLOSE_BRACKETS):
+        j -= 1
+    text = doc[i:j].text
+    while j > i and text.count("(") < text.count(")") and doc[j - 1].text == ")":
+        j -= 1
+        text = doc[i:j].text
+    if text.count("(") > text.count(")") and j < len(doc) and doc[j].text == ")":
+        j += 1
+    return i, j
+
+
+def name_in(head: Token) -> tuple[int, int] | None:
+    """Token range of the proper name a phrase gives for its head ("le président X" -> X)."""
+    doc = head.doc
+    if head.pos_ == "PROPN":
+        return _proper_run(doc, head.i)
+    i, j = phrase(head, "names")
+    for k in range(head.i + 1, j):
+        tok = doc[k]
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in ("LOC", "ORG") and doc[k - 1].text != ",":
+            continue
+        if doc[k - 1].text == "," or not any(doc[m].pos_ == "ADP" or doc[m].is_punct for m in range(head.i + 1, k)):
+            return _proper_run(doc, k, j)
+    return None
+
+
+def _proper_run(doc: Doc, k: int, limit: int | None = None) -> tuple[int, int]:
+    """The whole name around token k: its entity, or the run of proper nouns, plus "(ACRONYM)"."""
+    limit = len(doc) if limit is None else limit
+    entity = _entity_at(doc, k)
+    i, j = (entity.start, entity.end) if entity is not None and entity.label_ in ("PER", "ORG") else (k, k + 1)
+    if entity is None or entity.label_ not in ("PER", "ORG"):
+        keep = {t.i for t in doc[k].subtree if t.dep_ in ("flat:name", "flat", "flat:foreign", "nmod")
+                and t.pos_ == "PROPN"} | {k}
+        while j in keep:
+            j += 1
+    while j < limit and (doc[j].pos_ == "PROPN" and doc[j].text not in ",()"
+                         or doc[j].text == "-" and j + 1 < limit and doc[j + 1].pos_ == "PROPN"):
+        j += 1
+    j = _extend_right(doc, j - 1, "none") + 1
+    return _trim(doc, i, j)
+
+
+def _name_range(tok: Token) -> tuple[int, int]:
+    keep = {tok.i} | {ch.i for ch in tok.subtree if ch.dep_ in ("flat:name", "flat", "flat:foreign")
+                      or (ch.pos_ == "PROPN" and ch.head.i == tok.i and ch.dep_ not in ("appos", "conj"))}
+    for ch in tok.children:
+        if ch.dep_ == "appos" and _bracketed(ch):
+            keep |= {t.i for t in ch.subtree}
+            keep |= {ch.left_edge.i - 1, ch.right_edge.i + 1}
+        if ch.dep_ == "nmod" and ch.pos_ == "PROPN" and ch.ent_type_ == tok.ent_type_ != "":
+            keep |= {t.i for t in ch.subtree}
+    i = j = tok.i
+    while i - 1 in keep:
+        i -= 1
+    while j + 1 in keep:
+        j += 1
+    return _trim(tok.doc, i, j + 1)
+
+
+# --------------------------------------------------------------------------- public API
+
+def source_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
+    """The phrase (as written, with a proper-name apposition) the statement is attributed to."""
+    try:
+        head = source_head(doc, start_char, end_char, lang)
+    except Exception:                     # never fail a document on an odd parse
+        return None
+    if head is None or head.pos_ == "PRON" and _clean(head) in cues(lang).pronouns:
+        return None
+    i, j = phrase(head, "names")
+    return doc[i:j] if j > i else None
+
+
+def source_for(doc: Doc, start_char: int, end_char: int, lang: str) -> str | None:
+    """Who the report attributes the statement containing [start_char, end_char) to."""
+    span = source_span(doc, start_char, end_char, lang)
+    return span.text if span is not None else None
+
+
+def speaker_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
+    """The speaker of the quotation at [start_char, end_char): a person's name when given."""
+    try:
+        head, _ = attribute(doc, start_char, end_char, lang, quotes=True)
+    except Exception:
+        return None
+    if head is None or head.pos_ == "PRON" and _clean(head) in cues(lang).pronouns:
+        return None
+    return speaker_phrase(head)
+
+
+def speaker_phrase(head: Token) -> Span:
+    """The short form of a speaker: the name if the phrase has one, else the description."""
+    doc = head.doc
+    name = name_in(head)
+    i, j = name if name else phrase(head, "none")
+    return doc[i:j]
+
+
+def _speaker_before(doc: Doc, span: Span, window: tuple[int, int], lang: str) -> Token | None:
+    """A quotation standing alone: the speaker introduced just before ("X a déclaré :")."""
+    prev = previous_window(doc, window, lang)
+    if prev is None:
+        return None
+    regions = quote_regions(doc, lang)
+    for tok in reversed(doc[prev[0]:prev[1]]):
+        if _in_regions(tok.idx, regions):
+            continue
+        if is_reporting(tok, lang, quotes=True):
+            subject = subject_of(tok, lang)
+            if subject is not None and not _is_non_referring(subject, lang):
+                return subject
+    return None
+
+
+def speaker_for(doc: Doc, start_char: int, end_char: int, lang: str) -> str | None:
+    """Text of `speaker_span`."""
+    span = speaker_span(doc, start_char, end_char, lang)
+    return span.text if span is not None else None

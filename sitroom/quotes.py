@@ -1,0 +1,124 @@
+"""Direct quotations and who spoke them.
+
+A quotation is text between paired marks (« », “ ”, " "). Its speaker comes from the
+shared attribution mechanism (sitroom.attribution): the subject of the reporting verb
+that governs it or sits in an incise, a "selon X" marker, or the speaker introduced in
+the sentence just before. A short verbless phrase in marks that nobody is said to have
+uttered is a nickname or title, not a quotation. A quotation in the headline takes the
+speaker the body gives for the same words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from spacy.tokens import Doc, Span
+
+from . import attribution as attr
+from .models import Quote
+
+_SHORT = 6                     # words: a quotation this short without a verb may be a label
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def find(doc: Doc, lang: str) -> list[Quote]:
+    """Every attributed or free-standing direct quotation in the document."""
+    try:
+        return [q for q in (_quote(doc, qs, qe, lang) for qs, qe in attr.quote_regions(doc, lang)) if q]
+    except Exception:                       # never fail a document
+        return []
+
+
+def _quote(doc: Doc, qs: int, qe: int, lang: str) -> Quote | None:
+    inner = doc.text[qs + 1:qe - 1].strip()
+    if not _WORD.search(inner):
+        return None
+    tokens = doc.char_span(qs + 1, qe - 1, alignment_mode="expand")
+    if tokens is None:
+        return None
+    label = _label_kind(doc, tokens, qs)
+    if label == "name":
+        return None
+    head, rank = attr.attribute(doc, qs, qe, lang, quotes=True)
+    if label == "short" and (rank is None or rank > 1):
+        return None
+    if _in_headline(doc, qs) and len(_WORD.findall(inner)) > 1:
+        head = _body_speaker(doc, inner, qe, lang) or head
+    speaker = _speaker(head, lang)
+    return Quote(start=qs, end=qe, text=inner, speaker=speaker.text if speaker else None,
+                 speaker_start=speaker.start_char if speaker else None,
+                 speaker_end=speaker.end_char if speaker else None)
+
+
+def _label_kind(doc: Doc, tokens: Span, qs: int) -> str | None:
+    """"name" for a name or title in marks, "short" for a short verbless phrase
+    (a quotation only if someone is said to have said it), None for a sentence."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words or len(words) > _SHORT:
+        return None
+    before = _previous_word(doc, qs)
+    after_determiner = before is not None and before.pos_ == "DET"   # "la « porte du désert »"
+    if not after_determiner and any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in words):
+        return None
+    if before is not None and before.pos_ in ("NOUN", "PROPN") and words[0].text[:1].isupper():
+        return "name"                      # "l'opération « Aube rouge »": apposed name
+    content = [t for t in words if t.is_alpha and len(t) > 3] or [t for t in words if t.is_alpha]
+    if content and all(t.text[:1].isupper() for t in content) and (len(content) > 1 or words[0].is_upper):
+        return "name"                      # a capitalised title
+    return "short"
+
+
+def _previous_word(doc: Doc, char: int):
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    k = span.start - 1
+    while k >= 0 and (doc[k].is_space or doc[k].is_punct and doc[k].text not in ",:"):
+        k -= 1
+    return doc[k] if k >= 0 and not doc[k].is_punct else None
+
+
+def _speaker(head, lang: str) -> Span | None:
+    if head is None or head.pos_ == "PRON" and head.lower_ == head.text:
+        return None
+    span = attr.speaker_phrase(head)
+    if len(span) == 1 and span[0].pos_ == "PROPN":
+        return _full_name(span) or span
+    return span
+
+
+def _full_name(span: Span) -> Span | None:
+    """The longest run of proper nouns in the document that ends with this surname."""
+    doc, surname = span.doc, _fold(span.text)
+    best = None
+    for tok in doc:
+        if tok.pos_ != "PROPN" or _fold(tok.text) != surname or tok.i == span.start:
+            continue
+        k = tok.i
+        while k > 0 and (doc[k - 1].pos_ == "PROPN" or doc[k - 1].text == "-") and doc[k - 1].text not in ",()":
+            k -= 1
+        if k < tok.i and (best is None or tok.i + 1 - k > len(best)):
+            best = doc[k:tok.i + 1]
+    return best
+
+
+def _in_headline(doc: Doc, char: int) -> bool:
+    """The first line of a report, when it is a title (no final full stop, a blank line after)."""
+    first_break = doc.text.find("\n")
+    if first_break < 0 or char > first_break:
+        return False
+    return not doc.text[:first_break].rstrip().endswith(".")
+
+
+def _body_speaker(doc: Doc, inner: str, after: int, lang: str):
+    """Who the body credits with the same words (quoted again or not)."""
+    pattern = re.compile(r"\W+".join(re.escape(w) for w in _WORD.findall(inner)), re.IGNORECASE)
+    match = pattern.search(doc.text, after)
+    if match is None:
+        return None
+    head, _ = attr.attribute(doc, match.start(), match.end(), lang, quotes=False)
+    return head
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
