@@ -1,0 +1,1271 @@
+"""Times: tag temporal expressions and resolve them to TIMEX3 values.
+
+A small grammar runs over each sentence's words (only sentences holding a word of the
+time lexicon or a digit). Parsers recognise the pieces — prepositions and modifiers,
+dates, weekdays, relative days, day parts, clock times, durations, sets, reference
+phrases — and yield an unresolved `Spec`; `resolve` turns it into a value against the
+document date, the tense of the governing verb and the last day named in the sentence.
+All French words come from sitroom/lang/fr/times.json.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date as Date, timedelta
+from functools import lru_cache
+
+from text_to_num import text2num
+
+from .lang import resource
+from .models import Time
+
+CLOCK = re.compile(r"^(\d{1,2})[hH:](\d{2})?$")
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+DIGITS = re.compile(r"^\d+(?:[,.]\d+)?$")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+
+
+# ---------------------------------------------------------------- lexicon
+
+class Lexicon:
+    """The language's time words, with phrase tables keyed by word tuples."""
+
+    def __init__(self, lang: str):
+        data = resource(lang, "times")
+        self.d = data
+        self.months = data["months"]
+        self.weekdays = data["weekdays"]
+        self.parts = data["day_parts"]
+        self.part_hours = data["part_hours"]
+        self.units = data["units"]
+        self.unit_scale = data["unit_scale"]
+        self.approx_n = data["number_words_approx"]
+        self.ordinals = data["ordinals"]
+        self.reldays = data["relative_days"]
+        self.relmarks = self.phrases(data["relative_markers"])
+        self.seasons = data["seasons"]
+        self.edges = data["start_words"]
+        self.clock_words = data["clock_words"]
+        self.refs = self.phrases(data["ref_phrases"])
+        self.sets = self.phrases(data["set_words"])
+        self.approx = self.phrases(data["approx_prefixes"])
+        self.part_phrases = self.phrases(data["part_phrases"])
+        self.dur_nouns = self.phrases(data["duration_nouns"])
+        self.same_day = self.phrases(data["same_day_phrases"])
+        self.preps = self.phrases({p: p for p in data["prepositions"]})
+        self.span_preps = set(data["span_prepositions"])
+        self.vague = self.phrases({v: "X" for v in data["vague_quantity"]})
+        self.vague_ok = set(data["vague_before_unit_ok"])
+        self.set_quant = self.phrases({q: q for q in data["set_quantifiers"]})
+        self.ago = self.phrases({a: a for a in data["ago"]})
+        self._word_sets: dict = {}
+        self.night_like = set(data["night_like"])
+        self.number_words = set(data["number_words"])
+        self.this_unit = data["this_unit"]
+        self.triggers = (set(self.months) | set(self.weekdays) | set(self.parts) | set(self.units)
+                         | set(self.reldays) | set(self.seasons) | set(self.clock_words)
+                         | {k[0] for table in (self.refs, self.sets, self.part_phrases, self.dur_nouns,
+                                               self.same_day) for k in table}
+                         | set(self.approx_n) | {"mi"})
+        self.starters = (self.triggers | self.number_words | set(self.ordinals) | set(self.edges)
+                         | set(data["determiners"]) | set(data["demonstratives"])
+                         | set().union(*(t.first for t in (self.preps, self.approx, self.vague, self.set_quant,
+                                                           self.ago, self.refs, self.sets, self.same_day,
+                                                           self.dur_nouns, self.part_phrases))))
+
+    def words(self, key: str) -> frozenset:
+        """A word list of the resource as a set (built once)."""
+        if key not in self._word_sets:
+            self._word_sets[key] = frozenset(self.d[key])
+        return self._word_sets[key]
+
+    @staticmethod
+    def phrases(table: dict) -> "Phrases":
+        """{"près de": v} -> {("près", "de"): v}, splitting elided words ("d'ici")."""
+        out = Phrases()
+        for key, value in table.items():
+            words = split_words(key)
+            out[tuple(words)] = value
+            if "de" in words:
+                out[tuple("d'" if w == "de" else w for w in words)] = value
+        out.first = {key[0] for key in out}
+        out.longest = max(map(len, out), default=0)
+        return out
+
+
+class Phrases(dict):
+    """Word tuples -> value, with the set of first words and the longest length."""
+    first: set = set()
+    longest: int = 0
+
+
+def split_words(text: str) -> list[str]:
+    """Words the way sentences are split: elisions detached, lower case."""
+    text = text.lower().translate(APOSTROPHES)
+    out = []
+    for chunk in text.split():
+        out.extend(p for p in re.split(r"(?<=')", chunk) if p)
+    return out
+
+
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon:
+    return Lexicon(lang)
+
+
+# ---------------------------------------------------------------- words
+
+@dataclass
+class Word:
+    norm: str
+    start: int
+    end: int
+    tok: object = None
+
+
+def sentence_words(span) -> list[Word]:
+    """The span's tokens as normalised words; 'mi-juillet' becomes 'mi' + 'juillet'."""
+    words = []
+    for tok in span:
+        norm = tok.text.lower().translate(APOSTROPHES)
+        if tok.is_space:
+            continue
+        if norm.startswith("mi-") and len(norm) > 3 and norm != "mi-journée":
+            words.append(Word("mi", tok.idx, tok.idx + 2, tok))
+            words.append(Word(norm[3:], tok.idx + 3, tok.idx + len(tok.text), tok))
+        elif norm == "week" or (norm == "-" and words and words[-1].norm == "week"):
+            if norm == "-":
+                words[-1].end = tok.idx + 1
+            else:
+                words.append(Word("week", tok.idx, tok.idx + len(tok.text), tok))
+        elif norm == "end" and words and words[-1].norm == "week":
+            words[-1] = Word("week-end", words[-1].start, tok.idx + len(tok.text), words[-1].tok)
+        elif len(norm) > 1 and norm.endswith(".") and norm[:-1].isalpha():
+            words.append(Word(norm[:-1], tok.idx, tok.idx + len(tok.text) - 1, tok))   # "h." "janv."
+        else:
+            words.append(Word(norm, tok.idx, tok.idx + len(tok.text), tok))
+    return words
+
+
+# ---------------------------------------------------------------- specs
+
+@dataclass
+class Spec:
+    """An unresolved temporal expression."""
+    kind: str = "date"            # date | dur | ref | set
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    relday: int | None = None      # hier/-1, demain/+1, veille/-1 …
+    rel: int = 0                   # dernier -1 / prochain +1
+    unit_ref: tuple | None = None  # ("W", -1): la semaine dernière
+    shift: tuple | None = None     # (-2, "M"): il y a deux mois
+    part: str | None = None
+    part_key: str | None = None
+    hour: int | None = None
+    minute: int | None = None
+    season: str | None = None
+    decade: str | None = None
+    value: str | None = None       # ready values (durations, refs, sets)
+    type: str | None = None
+    mod: str | None = None
+    same_day: bool = False
+    today: bool = False
+
+    @property
+    def has_day(self) -> bool:
+        return (self.day is not None or self.weekday is not None or self.relday is not None
+                or self.same_day)
+
+
+@dataclass
+class Match:
+    start: int                     # word index, prepositions included
+    core: int                      # first word of the expression proper
+    end: int                       # exclusive
+    spec: Spec
+    prep: str | None = None
+    para: int = 0
+
+
+# ---------------------------------------------------------------- grammar
+
+class Parser:
+    """Recursive-descent parsers over one sentence's words; each returns (end, value) or None."""
+
+    def __init__(self, words: list[Word], lex: Lexicon):
+        self.w = words
+        self.n = len(words)
+        self.lex = lex
+
+    def at(self, i: int) -> str:
+        return self.w[i].norm if 0 <= i < self.n else ""
+
+    def phrase(self, i: int, table: dict):
+        """Longest phrase of `table` starting at i: (end, value)."""
+        if self.at(i) not in table.first:
+            return None
+        best = None
+        key = ()
+        for j in range(i, min(self.n, i + table.longest)):
+            key += (self.w[j].norm,)
+            if key in table:
+                best = (j + 1, table[key])
+        return best
+
+    def det(self, i: int) -> int:
+        """Skip one optional determiner."""
+        return i + 1 if self.at(i) in ("le", "la", "l'", "les") else i
+
+    # -- numbers
+    def number(self, i: int):
+        """(end, int|float) for digits or French number words."""
+        tok = self.at(i)
+        if DIGITS.match(tok):
+            text = tok.replace(",", ".")
+            if text.count(".") == 1 and len(text.split(".")[1]) == 3:   # 2.100 thousands
+                return i + 1, int(text.replace(".", ""))
+            return i + 1, (float(text) if "." in text else int(text))
+        if tok in self.lex.ordinals:
+            return i + 1, self.lex.ordinals[tok]
+        if tok.split("-")[0] not in self.lex.number_words:
+            return None
+        for k in range(min(4, self.n - i), 0, -1):
+            value = words_to_number(" ".join(self.w[j].norm for j in range(i, i + k)))
+            if value is not None:
+                return i + k, value
+        return None
+
+    def day_number(self, i: int):
+        tok = self.at(i)
+        if tok in self.lex.ordinals:
+            return i + 1, 1
+        if tok.isdigit() and 1 <= int(tok) <= 31 and len(tok) <= 2:
+            return i + 1, int(tok)
+        r = self.number(i)
+        if r and isinstance(r[1], int) and 1 <= r[1] <= 31 and not self.at(i).isdigit():
+            return r
+        return None
+
+    def year(self, i: int, loose: bool = False):
+        tok = self.at(i)
+        if tok.isdigit():
+            if len(tok) == 4 and 1000 <= int(tok) <= 2100:
+                return i + 1, int(tok)
+            if loose and len(tok) == 2:
+                y = int(tok)
+                return i + 1, (1900 + y if y > 30 else 2000 + y)
+        return None
+
+    # -- clock
+    def clock(self, i: int):
+        """'9h30', '21 h 45', '18 heures', 'midi', 'minuit' -> (end, (h, m))."""
+        tok = self.at(i)
+        m = CLOCK.match(tok)
+        if m and int(m.group(1)) <= 24 and (m.group(2) is None or int(m.group(2)) < 60):
+            if m.group(2) is None and self.at(i + 1).isdigit() and len(self.at(i + 1)) == 2:
+                return i + 2, (int(m.group(1)), int(self.at(i + 1)))
+            return i + 1, (int(m.group(1)), int(m.group(2) or 0))
+        if tok in self.lex.clock_words:
+            h, mi = self.lex.clock_words[tok]
+            return i + 1, (h, mi)
+        if tok.isdigit() and int(tok) <= 24 and self.at(i + 1) in ("h", "heures", "heure"):
+            if self.at(i + 1) != "h" and not self.clock_context(i):
+                return None
+            end, minute = i + 2, 0
+            if self.at(end).isdigit() and len(self.at(end)) == 2 and int(self.at(end)) < 60:
+                end, minute = end + 1, int(self.at(end))
+            return end, (int(tok), minute)
+        return None
+
+    def clock_context(self, i: int) -> bool:
+        return self.at(i - 1) in ("à", "vers", "dès", "jusqu'à", "avant", "après", "depuis") \
+            or self.at(i - 1) in ("de",) and self.at(i - 2) in ("vers",)
+
+    def clock_phrase(self, i: int):
+        """[à|vers|peu après…] clock -> (end, (h, m), mod)."""
+        mod = None
+        j = i
+        r = self.phrase(j, self.lex.approx)
+        if r:
+            j, mod = r
+        elif self.at(j) in ("à", "dès", "vers"):
+            mod = "APPROX" if self.at(j) == "vers" else None
+            j += 1
+        c = self.clock(j)
+        if c:
+            return c[0], c[1], mod
+        return None
+
+    # -- day parts
+    def part(self, i: int):
+        """[en|dans|au|à] [la] [début|fin|milieu de] part -> (end, part, mod, key)."""
+        j = i
+        if self.at(j) in ("au", "à", "en", "dans", "dès", "pendant", "durant", "vers"):
+            j += 1
+        j = self.det(j)
+        mod = None
+        r = self.phrase(j, self.lex.part_phrases)
+        if r:
+            return r[0], r[1], None, " ".join(w.norm for w in self.w[j:r[0]])
+        if self.at(j) in ("début", "fin", "milieu", "mi") and self.at(j + 1) in ("de", "d'", "du"):
+            mod = self.lex.edges[self.at(j)]
+            j += 2
+            j = self.det(j)
+        r = self.phrase(j, self.lex.part_phrases)
+        if r:
+            key = " ".join(w.norm for w in self.w[j:r[0]])
+            return r[0], r[1], mod, key
+        tok = self.at(j)
+        if tok in self.lex.parts and tok != "jour":
+            return j + 1, self.lex.parts[tok], mod, self.lex.parts[tok]
+        return None
+
+    # -- dates
+    def rel_marker(self, i: int):
+        return self.phrase(i, self.lex.relmarks)
+
+    def calendar_date(self, i: int):
+        """[weekday] day [au day2] month [year] | numeric d/m/y -> (end, Spec)."""
+        tok = self.at(i)
+        m = NUMERIC_DATE.match(tok)
+        if m:
+            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                y = y if y > 100 else (1900 + y if y > 30 else 2000 + y)
+                spec = Spec(year=y, month=mo, day=d)
+                return self.tail(i + 1, spec), spec
+        j = i
+        weekday = None
+        if tok in self.lex.weekdays:
+            weekday = self.lex.weekdays[tok]
+            j += 1
+        r = self.day_number(j)
+        if not r:
+            return None
+        j, day = r
+        second = self.day_number(j + 1) if self.at(j) in ("au", "et", "-", "ou") else None
+        if second and self.at(second[0]) in self.lex.months:     # du 19 au 23 juillet: two dates
+            month = self.lex.months[self.at(second[0])]
+            spec = Spec(month=month, day=day, weekday=weekday)
+            y = self.year(second[0] + 1)
+            if y:
+                spec.year = y[1]
+            return j, spec
+        month = self.lex.months.get(self.at(j))
+        if not month:
+            return None
+        if self.at(j) in self.lex.d["ambiguous_months"] and not self.at(j - 1)[:1].isdigit() \
+                and self.at(j - 1) not in self.lex.ordinals and weekday is None:
+            return None
+        j += 1
+        if self.at(j) == ".":
+            j += 1 if self.at(j + 1).isdigit() else 0
+        spec = Spec(month=month, day=day, weekday=weekday)
+        y = self.year(j) or (self.year(j, loose=True) if self.at(j).isdigit() and self.at(j + 1) not in self.lex.units else None)
+        if y:
+            j, spec.year = y
+        else:
+            r = self.rel_marker(j)
+            if r:
+                j, spec.rel = r
+        return self.tail(j, spec), spec
+
+    def month_phrase(self, i: int):
+        """[mois de] month [year] [dernier|prochain] -> (end, Spec)."""
+        j = i
+        if self.at(j) == "mois" and self.at(j + 1) in ("de", "d'"):
+            j += 2
+        month = self.lex.months.get(self.at(j))
+        if not month or (len(self.at(j)) <= 4 and self.w[j].norm not in ("mars", "mai", "juin", "août", "aout")):
+            return None
+        if self.at(j) in ("mars", "mai") and j == i and not self.month_context(i):
+            return None
+        j += 1
+        spec = Spec(month=month)
+        y = self.year(j) or (self.year(j, loose=True) if self.at(j).isdigit() else None)
+        if y:
+            j, spec.year = y
+        else:
+            r = self.rel_marker(j)
+            if r:
+                j, spec.rel = r
+        return j, spec
+
+    def month_context(self, i: int) -> bool:
+        """'mars'/'mai' are months only after a preposition, an edge word or before a year."""
+        return (self.at(i - 1) in ("en", "de", "d'", "depuis", "début", "fin", "mi", "dès", "jusqu'en", "courant",
+                                   "avant", "après", "au", "mois", "milieu", "le", "ce", "cette")
+                or bool(self.year(i + 1)) or bool(self.rel_marker(i + 1)))
+
+    def weekday_phrase(self, i: int):
+        """weekday [dernier|prochain] [part] [clock] -> (end, Spec)."""
+        tok = self.at(i)
+        if tok not in self.lex.weekdays:
+            return None
+        spec = Spec(weekday=self.lex.weekdays[tok])
+        j = i + 1
+        r = self.rel_marker(j)
+        if r:
+            j, spec.rel = r
+        j = self.tail(j, spec)
+        r = self.rel_marker(j)
+        if r and not spec.rel:
+            j, spec.rel = r
+        return j, spec
+
+    def tail(self, j: int, spec: Spec) -> int:
+        """Optional day part and clock time after a day."""
+        p = self.part(j)
+        if p and (self.at(j) not in ("dans", "pendant", "durant", "dès", "vers", "en") or self.at(j) == "en"):
+            if p[1] != "DAY" or self.at(j) not in ("le", "la", "l'"):
+                j, spec.part, pmod, spec.part_key = p
+                spec.mod = spec.mod or pmod
+        c = self.clock_phrase(j)
+        if c and (self.at(j) in ("à", "vers", "dès") or self.phrase(j, self.lex.approx) or CLOCK.match(self.at(j))):
+            j, (spec.hour, spec.minute), cmod = c
+            spec.mod = spec.mod or cmod
+        elif self.at(j) == "," and self.clock_phrase(j + 1) and self.at(j + 1) in ("à", "vers"):
+            j, (spec.hour, spec.minute), _ = self.clock_phrase(j + 1)
+        return j
+
+    def relative_day(self, i: int):
+        """hier, demain, aujourd'hui, la veille, le lendemain [+ part/clock]."""
+        tok = self.at(i)
+        if tok not in self.lex.reldays:
+            return None
+        spec = Spec(relday=self.lex.reldays[tok], today=(tok == self.lex.d["today"]))
+        if tok in self.lex.d["anaphoric_days"] and self.at(i + 1) in ("de", "du", "des", "d'") \
+                and self.at(i + 2) not in self.lex.triggers and not self.day_number(i + 2):
+            return i + 1, Spec(same_day=True)      # au lendemain de l'explosion: the narrated day
+        j = self.tail(i + 1, spec)
+        if self.at(j) in self.lex.weekdays:   # aujourd'hui vendredi
+            j += 1
+        return j, spec
+
+    def demonstrative(self, i: int):
+        """ce/cette + weekday | part | semaine/mois/année/week-end."""
+        if self.at(i) not in self.lex.d["demonstratives"]:
+            return None
+        j = i + 1
+        r = self.calendar_date(j) or self.weekday_phrase(j)
+        if r:
+            return r
+        tok = self.at(j)
+        if tok in self.lex.parts and self.lex.parts[tok] != "DAY":
+            spec = Spec(relday=0, part=self.lex.parts[tok], part_key=self.lex.parts[tok])
+            return j + 1, spec
+        if tok in self.lex.this_unit:
+            return j + 1, Spec(unit_ref=(self.lex.this_unit[tok], 0))
+        return None
+
+    def unit_relative(self, i: int):
+        """[la] semaine dernière, l'an prochain, le mois précédent, l'année 2001."""
+        j = self.det(i)
+        if j == i and self.at(i) not in self.lex.this_unit:
+            return None
+        tok = self.at(j)
+        if tok not in self.lex.this_unit:
+            return None
+        unit = self.lex.this_unit[tok]
+        r = self.rel_marker(j + 1)
+        if r:
+            return r[0], Spec(unit_ref=(unit, r[1]))
+        if unit == "Y" and self.year(j + 1):
+            return self.year(j + 1)[0], Spec(year=self.year(j + 1)[1])
+        if tok == "mois" and self.at(j + 1) in ("de", "d'"):
+            return self.month_phrase(j)
+        return None
+
+    def edge(self, i: int):
+        """début/fin/mi/milieu [de] (month | année | mois | semaine | year | season)."""
+        tok = self.at(i)
+        if tok not in self.lex.edges:
+            return None
+        mod = self.lex.edges[tok]
+        j = i + 1
+        if self.at(j) in ("de", "d'", "du"):
+            j += 1
+        j = self.det(j)
+        r = (self.month_phrase(j) or self.unit_relative(j) or self.demonstrative(j))
+        if r:
+            end, spec = r
+            spec.mod = mod
+            return end, spec
+        if self.at(j) in self.lex.this_unit:
+            unit = self.lex.this_unit[self.at(j)]
+            end = j + 1
+            if unit == "M" and self.at(end) in ("de", "d'"):
+                r = self.month_phrase(j)
+                if r:
+                    r[1].mod = mod
+                    return r
+            if unit in ("Y", "M", "W"):
+                return end, Spec(unit_ref=(unit, 0), mod=mod)
+        y = self.year(j)
+        if y:
+            return y[0], Spec(year=y[1], mod=mod)
+        if self.at(j) in self.lex.seasons:
+            return j + 1, Spec(season=self.lex.seasons[self.at(j)], mod=mod)
+        return None
+
+    def night_of(self, i: int):
+        """la nuit de samedi à dimanche | du 14 au 15 mars -> the first day's night."""
+        p = self.part(i)
+        if not p or p[1] != "NI":
+            return None
+        j = p[0]
+        if self.at(j) in ("de", "du") and self.at(j + 1) in self.lex.weekdays and self.at(j + 2) in ("à", "au"):
+            k = j + 3
+            if self.at(k) in self.lex.weekdays:
+                return k + 1, Spec(weekday=self.lex.weekdays[self.at(j + 1)], part="NI", part_key="NI",
+                                   rel=-0)
+        if self.at(j) == "du" and self.day_number(j + 1):
+            k, d1 = self.day_number(j + 1)
+            if self.at(k) in ("au", "à") and self.day_number(k + 1):
+                k2, _ = self.day_number(k + 1)
+                month = self.lex.months.get(self.at(k2))
+                if month:
+                    spec = Spec(day=d1, month=month, part="NI", part_key="NI")
+                    end = k2 + 1
+                    y = self.year(end)
+                    if y:
+                        end, spec.year = y
+                    return end, spec
+        return None
+
+    def day_part(self, i: int):
+        """[dans|en] la nuit / la soirée / l'après-midi / la journée (needs a determiner or preposition)."""
+        if self.at(i) not in ("le", "la", "l'", "en", "dans", "au", "dès", "pendant", "durant", "à", "vers",
+                              "début", "fin", "milieu", "mi"):
+            return None
+        r = self.night_of(i) or None
+        if r:
+            return r
+        p = self.part(i)
+        if not p:
+            return None
+        end, part, mod, key = p
+        if self.at(end) in ("ou", "et") and self.at(self.det(end + 1)) in self.lex.parts \
+                or self.at(i - 1) in ("ou", "et") and (self.at(i - 2) in self.lex.parts
+                                                      or self.at(i - 3) in self.lex.parts):
+            return None                   # le jour ou la nuit: generic
+        spec = Spec(part=part, part_key=key, mod=mod)
+        if self.at(end) == "même":
+            end += 1
+        return end, spec
+
+    def season(self, i: int):
+        j = self.det(i)
+        if self.at(j) not in self.lex.seasons:
+            return None
+        if j == i and self.at(i - 1) not in ("en", "cet", "cette", "de", "d'", "au", "l'", "ce"):
+            return None
+        spec = Spec(season=self.lex.seasons[self.at(j)])
+        end = j + 1
+        y = self.year(end)
+        if y:
+            end, spec.year = y
+        else:
+            r = self.rel_marker(end)
+            if r:
+                end, spec.rel = r
+        return end, spec
+
+    def year_alone(self, i: int):
+        y = self.year(i)
+        if not y:
+            return None
+        prev, nxt = self.at(i - 1), self.at(i + 1)
+        if prev in self.lex.words("year_prefixes") or self.at(i - 1) in self.lex.months:
+            return y[0], Spec(year=y[1])
+        if nxt in self.lex.words("no_time_after") or nxt in self.lex.units:
+            return None
+        if prev in self.lex.words("year_blockers") or (self.w[i - 1].tok is not None and i > 0
+                                                      and self.w[i - 1].tok.pos_ == "PROPN"):
+            return None                   # résolution 1973, Ouaga 2000
+        w = self.w[i].tok
+        if w is not None and w.dep_ == "nummod" and w.head.i > w.i:    # 2000 personnes
+            return None
+        return y[0], Spec(year=y[1])
+
+    def short_year(self, i: int):
+        """'en 97': a two-digit year after 'en'."""
+        tok = self.at(i)
+        if self.at(i - 1) == "en" and tok.isdigit() and len(tok) == 2 and self.at(i + 1) not in self.lex.units \
+                and self.at(i + 1) not in self.lex.words("no_time_after") and self.at(i + 1) != "%":
+            return self.year(i, loose=True)[0], Spec(year=self.year(i, loose=True)[1])
+        return None
+
+    def decade(self, i: int):
+        """les années 60 / 1990."""
+        j = self.det(i)
+        if self.at(j) != "années" or not self.at(j + 1).isdigit():
+            return None
+        tok = self.at(j + 1)
+        if len(tok) == 2 and tok.endswith("0"):
+            return j + 2, Spec(decade="19" + tok[0])
+        if len(tok) == 4 and tok.endswith("0"):
+            return j + 2, Spec(decade=tok[:3])
+        return None
+
+    # -- durations
+    def quantity(self, i: int):
+        """(end, n|'X', mod) for 'trois', '24', 'une dizaine de', 'quelques', 'plusieurs dizaines de'."""
+        j = i
+        approx = None
+        r = self.phrase(j, self.lex.vague)
+        if r and self.at(r[0]).rstrip("s") in self.lex.approx_n and self.at(r[0] + 1) in ("de", "d'"):
+            return r[0] + 2, "X", None
+        if r:
+            return r[0], "X", None
+        if self.at(j) in ("un", "une") and self.at(j + 1) in self.lex.approx_n and self.at(j + 2) in ("de", "d'"):
+            return j + 3, self.lex.approx_n[self.at(j + 1)], "APPROX"
+        r = self.number(j)
+        if r:
+            return r[0], r[1], approx
+        return None
+
+    def duration(self, i: int):
+        """quantity unit | un demi-siècle -> (end, Spec)."""
+        r = self.phrase(i, self.lex.dur_nouns)
+        if r:
+            return r[0], Spec(kind="dur", value=r[1], type="DURATION")
+        q = self.quantity(i)
+        if not q:
+            return None
+        j, n, mod = q
+        r = self.phrase(j, self.lex.dur_nouns)
+        if r and n == 1:
+            return r[0], Spec(kind="dur", value=r[1], type="DURATION")
+        unit = self.lex.units.get(self.at(j))
+        if not unit:
+            return None
+        if n == "X" and self.w[i].norm not in self.lex.vague_ok and self.at(i) != "des":
+            return None
+        if n == "X" and self.at(i) == "des" and self.at(i - 1) in ("de", "d'", "les", "à"):
+            return None
+        if unit == "D" and self.at(j) in ("nuit", "nuits") and n == "X":
+            return None
+        end = j + 1
+        if self.at(end) == "et" and self.at(end + 1) in ("demi", "demie"):
+            end += 2
+            if isinstance(n, int):
+                n = n + 0.5
+        return end, Spec(kind="dur", value=duration_value(n, unit, self.lex), type="DURATION", mod=mod)
+
+    def ago(self, i: int):
+        """il y a + duration -> a past date; dans + duration -> a future date."""
+        r = self.phrase(i, self.lex.ago)
+        sign = -1
+        if not r:
+            if self.at(i) != "dans":
+                return None
+            r, sign = (i + 1, "dans"), 1
+        q = self.quantity(r[0])
+        if not q or q[1] == "X":
+            return None
+        j, n, _ = q
+        unit = self.lex.units.get(self.at(j))
+        if not unit or not isinstance(n, int):
+            return None
+        return j + 1, Spec(shift=(sign * n, unit))
+
+    def set_phrase(self, i: int):
+        r = self.phrase(i, self.lex.sets)
+        if r:
+            return r[0], Spec(kind="set", value=r[1], type="SET")
+        r = self.phrase(i, self.lex.set_quant)
+        if not r:
+            return None
+        j = r[0]
+        d = self.calendar_date(j)
+        if d:
+            spec = d[1]
+            return d[0], Spec(kind="set", type="SET",
+                              value=f"XXXX-{spec.month:02d}-{spec.day:02d}")
+        if self.at(j) in self.lex.weekdays:
+            return j + 1, Spec(kind="set", type="SET", value=f"XXXX-WXX-{self.lex.weekdays[self.at(j)] + 1}")
+        return None
+
+    # -- expression
+    def core(self, i: int):
+        """The longest core expression starting at word i."""
+        best = None
+        for parse in (self.ref_phrase, self.set_phrase, self.same_day_phrase, self.ago, self.night_of,
+                      self.relative_day, self.demonstrative, self.calendar_date, self.weekday_phrase,
+                      self.unit_relative, self.edge, self.month_phrase, self.decade, self.season,
+                      self.day_part, self.clock_expr, self.duration, self.year_alone, self.short_year):
+            try:
+                r = parse(i)
+            except (IndexError, ValueError, TypeError, KeyError):
+                r = None
+            if r and (best is None or r[0] > best[0]):
+                best = r
+        return best
+
+    def ref_phrase(self, i: int):
+        r = self.phrase(i, self.lex.refs)
+        if r:
+            return r[0], Spec(kind="ref", value=r[1], type="DATE")
+        return None
+
+    def same_day_phrase(self, i: int):
+        r = self.phrase(i, self.lex.same_day)
+        if r:
+            spec = Spec(same_day=True)
+            if self.at(r[0] - 1) == "même" and self.at(r[0] - 2) in self.lex.parts:
+                spec.part = self.lex.parts[self.at(r[0] - 2)]
+                spec.part_key = spec.part
+            return r[0], spec
+        return None
+
+    def clock_expr(self, i: int):
+        c = self.clock(i)
+        if not c:
+            return None
+        if self.at(i) in self.lex.clock_words and self.at(i - 1) not in ("à", "vers", "avant", "après", "dès",
+                                                                          "de", "jusqu'à") \
+                and not self.phrase(i - 2, self.lex.approx) and not self.phrase(i - 1, self.lex.approx):
+            return None
+        end, (h, m) = c
+        spec = Spec(hour=h, minute=m)
+        if self.at(end) in ("du", "de") and self.at(end + 1) in self.lex.parts:
+            end += 2
+        k = end + 1 if self.at(end) == "," else end
+        if self.at(k) in self.lex.weekdays:                 # 4 h mardi
+            spec.weekday = self.lex.weekdays[self.at(k)]
+            end = k + 1
+        elif self.at(k) in self.lex.reldays and self.at(k) not in self.lex.d["anaphoric_days"]:
+            spec.relday = self.lex.reldays[self.at(k)]       # vers 15 h 30, hier
+            end = k + 1
+        return end, spec
+
+    def match(self, i: int):
+        """A Match at word i: [preposition] [modifier] core [tail], or None."""
+        start = i
+        prep = None
+        j = i
+        r = self.phrase(j, self.lex.preps)
+        if r and self.at(r[0]) and r[1] in self.lex.span_preps | {"vers"}:
+            prep, j = r[1], r[0]
+        mod = None
+        r = self.phrase(j, self.lex.approx)
+        if r:
+            j2, mod = r
+            if self.core(j2):
+                j = j2
+            else:
+                mod = None
+        if prep is None and mod is None:
+            r = self.phrase(j, self.lex.preps)
+            if r and r[1] in self.lex.span_preps:
+                prep, j = r[1], r[0]
+        core = self.core(j)
+        if not core and self.at(j) in ("le", "la", "l'"):
+            core = self.core(j + 1)
+            j += 1
+        bare = self.core(start) if j > start else None
+        if bare and (not core or bare[0] >= core[0]):
+            return Match(start, start, bare[0], bare[1], None)
+        if not core:
+            return None
+        end, spec = core
+        if mod and spec.mod is None:
+            spec.mod = mod
+        return Match(start, j, end, spec, prep or (self.at(start) if start < j and self.at(start) in self.lex.span_preps else None))
+
+
+@lru_cache(maxsize=4096)
+def words_to_number(text: str):
+    if not text or text in ("de", "d'", "et"):
+        return None
+    try:
+        value = text2num(text, "fr")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def duration_value(n, unit: str, lex: Lexicon) -> str:
+    if unit in lex.unit_scale:
+        base, factor = lex.unit_scale[unit]
+        unit, n = base, (n * factor if n != "X" else "X")
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    if unit == "WE":
+        unit, n = "D", (2 * n if n != "X" else "X")
+    if unit in ("H", "TM", "S"):
+        return f"PT{n}{'M' if unit == 'TM' else unit}"
+    return f"P{n}{unit}"
+
+
+# ---------------------------------------------------------------- tense
+
+def governing_verb(tok, span=None, lex=None):
+    """The verb above `tok` in the parse, else the nearest verb of its sentence.
+
+    None when the time word hangs on a noun ('la venue d'Auxerre samedi'): the event
+    noun carries its own time, not the verb's."""
+    t = tok
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") or "Part" in t.morph.get("VerbForm"):
+            return t
+        if t.head is t:
+            break
+        if t.dep_ == "nmod" and t.head.pos_ in ("NOUN", "PROPN") and lex is not None \
+                and t.head.lower_ not in lex.triggers and t.head.lower_ not in lex.months:
+            return None
+        t = t.head
+    if span is None:
+        return None
+    verbs = [v for v in span if v.pos_ == "VERB"]
+    return min(verbs, key=lambda v: abs(v.i - tok.i)) if verbs else None
+
+
+def tense(tok, lex: Lexicon, span=None) -> str | None:
+    """'past', 'future' or None for the verb that governs token `tok`."""
+    if tok is None:
+        return None
+    t = governing_verb(tok, span, lex)
+    if t is None:
+        return None
+    if "Sub" in t.morph.get("Mood") or any("Sub" in c.morph.get("Mood") for c in t.children
+                                           if c.dep_.startswith("aux")):
+        return "future"
+    modals = lex.words("modal_lemmas")
+    morph = t.morph
+    verbform = morph.get("VerbForm")
+    if "Inf" in verbform:
+        head = t.head
+        if head is not t and head.lemma_ in modals:
+            ht = head.morph.get("Tense")
+            return "future" if ("Pres" in ht or "Fut" in ht) else None
+        return None
+    auxes = [c for c in t.children if c.dep_.startswith("aux")]
+    tense_aux = [c for c in auxes if c.dep_ == "aux:tense"]
+    if tense_aux:
+        at = tense_aux[0].morph.get("Tense")
+        if "Fut" in at:
+            return "future"
+        if "Cnd" in tense_aux[0].morph.get("Mood"):
+            return None
+        return "past"
+    if auxes:   # passive
+        at = auxes[0].morph.get("Tense")
+        if t.lemma_ in lex.words("future_lemmas") and "Pres" in at:
+            return "future"
+        if "Fut" in at:
+            return "future"
+        return "past" if ("Imp" in at or "Past" in at) else None
+    tense_ = morph.get("Tense")
+    if "Fut" in tense_:
+        return "future"
+    if "Part" in verbform:
+        return None if t.lemma_ in lex.words("future_lemmas") else "past"
+    if "Past" in tense_ or "Imp" in tense_:
+        return None if t.lemma_ in modals else "past"
+    if "Pres" in tense_ and t.lemma_ in modals:
+        return "future"
+    return None
+
+
+# ---------------------------------------------------------------- resolution
+
+@dataclass
+class Context:
+    dct: Date | None
+    dct_clock: tuple | None = None
+    anchor: Date | None = None       # last day named in the sentence
+    tense: str | None = None
+    prep: str | None = None
+    modal: bool = False             # governed by devoir/pouvoir…
+    present: bool = False           # governing verb in the simple present
+    named_days: list = field(default_factory=list)   # calendar days the text named so far
+
+
+def iso_week(day: Date) -> str:
+    y, w, _ = day.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def add_months(day: Date, months: int) -> tuple[int, int]:
+    total = day.year * 12 + day.month - 1 + months
+    return total // 12, total % 12 + 1
+
+
+def direction(spec: Spec, ctx: Context, lex: Lexicon) -> str | None:
+    if spec.rel < 0 or ctx.prep in lex.d["past_prepositions"]:
+        return "past"
+    if spec.rel > 0:
+        return "future"
+    if ctx.prep in lex.d["future_prepositions"]:
+        return None if ctx.tense == "past" else "future"
+    return ctx.tense
+
+
+def pick_year(month: int, day: int | None, ctx: Context, lex: Lexicon, spec: Spec) -> int:
+    """The year that puts month/day nearest the document date, in the tense's direction."""
+    dct = ctx.dct
+    way = direction(spec, ctx, lex)
+    cands = []
+    for y in (dct.year - 1, dct.year, dct.year + 1):
+        try:
+            cands.append((y, Date(y, month, day or 1)))
+        except ValueError:
+            continue
+    ref = dct if day else Date(dct.year, dct.month, 1)
+    if way == "past":
+        ok = [c for c in cands if c[1] <= ref]
+        if ok:
+            return ok[-1][0]
+    if way == "future":
+        ok = [c for c in cands if c[1] >= ref]
+        if ok:
+            return ok[0][0]
+    return min(cands, key=lambda c: (abs((c[1] - ref).days), c[1] > ref))[0]
+
+
+def weekday_date(weekday: int, ctx: Context, spec: Spec, lex: Lexicon) -> Date:
+    dct = ctx.dct
+    fwd = (weekday - dct.weekday()) % 7
+    way = direction(spec, ctx, lex)
+    if spec.rel < 0:
+        return dct + timedelta(days=fwd - 7)
+    if spec.rel > 0:
+        return dct + timedelta(days=fwd or 7)
+    if fwd == 0:
+        return dct
+    if way == "future":
+        return dct + timedelta(days=fwd)
+    if way == "past":
+        return dct + timedelta(days=fwd - 7)
+    return dct + timedelta(days=fwd if fwd <= 2 else fwd - 7)
+
+
+def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
+    """(value, type, anchored)."""
+    if spec.kind in ("dur", "ref", "set"):
+        return spec.value, spec.type, True
+    dct = ctx.dct
+    if spec.decade:
+        return spec.decade + "X", "DATE", True
+    if spec.season:
+        year = spec.year or (dct.year + spec.rel if dct else None)
+        return f"{year if year else 'XXXX'}-{spec.season}", "DATE", bool(year or not dct)
+    # day-level
+    day = None
+    if spec.day is not None and spec.month:
+        year = spec.year or (pick_year(spec.month, spec.day, ctx, lex, spec) if dct else None)
+        if year is None:
+            return finish_value(f"XXXX-{spec.month:02d}-{spec.day:02d}", spec, None, False)
+        try:
+            day = Date(year, spec.month, spec.day)
+        except ValueError:
+            return f"{year}-{spec.month:02d}", "DATE", True
+    elif spec.weekday is not None:
+        if not dct:
+            return finish_value(f"XXXX-WXX-{spec.weekday + 1}", spec, None, False)
+        day = next((d for d in reversed(ctx.named_days) if d.weekday() == spec.weekday
+                    and abs((d - dct).days) <= 7), None) if not spec.rel else None
+        day = day or weekday_date(spec.weekday, ctx, spec, lex)
+    elif spec.relday is not None:
+        if spec.today and spec.part is None and spec.hour is None and ctx.tense is None \
+                and not ctx.modal and ctx.present:
+            return "PRESENT_REF", "DATE", True
+        if not dct:
+            return ("PRESENT_REF", "DATE", False) if spec.today else ("XXXX-XX-XX", "DATE", False)
+        day = dct + timedelta(days=spec.relday)
+    elif spec.same_day:
+        day = ctx.anchor or dct
+        if day is None:
+            return "XXXX-XX-XX", "DATE", False
+    elif spec.shift:
+        if not dct:
+            return "PAST_REF" if spec.shift[0] < 0 else "FUTURE_REF", "DATE", False
+        n, unit = spec.shift
+        if unit == "D":
+            return (dct + timedelta(days=n)).isoformat(), "DATE", True
+        if unit == "W":
+            return iso_week(dct + timedelta(weeks=n)), "DATE", True
+        if unit in ("M", "Q", "SEM"):
+            y, m = add_months(dct, n)
+            return f"{y}-{m:02d}", "DATE", True
+        if unit == "Y":
+            return str(dct.year + n), "DATE", True
+        if unit == "DE":
+            return str(dct.year + 10 * n)[:3] + "X", "DATE", True
+        return "PAST_REF" if n < 0 else "FUTURE_REF", "DATE", True
+    elif spec.unit_ref:
+        unit, off = spec.unit_ref
+        if not dct:
+            return ("PRESENT_REF" if off == 0 else "PAST_REF" if off < 0 else "FUTURE_REF"), "DATE", False
+        if unit == "W":
+            return iso_week(dct + timedelta(weeks=off)), "DATE", True
+        if unit == "WE":
+            return iso_week(dct + timedelta(weeks=off)) + "-WE", "DATE", True
+        if unit == "M":
+            y, m = add_months(dct, off)
+            return f"{y}-{m:02d}", "DATE", True
+        if unit == "Q":
+            y, m = add_months(dct, 3 * off)
+            return f"{y}-Q{(m - 1) // 3 + 1}", "DATE", True
+        return str(dct.year + off), "DATE", True
+    elif spec.month:
+        if spec.year:
+            return f"{spec.year}-{spec.month:02d}", "DATE", True
+        if not dct:
+            return f"XXXX-{spec.month:02d}", "DATE", False
+        return f"{pick_year(spec.month, None, ctx, lex, spec)}-{spec.month:02d}", "DATE", True
+    elif spec.year:
+        return str(spec.year), "DATE", True
+    elif spec.part or spec.hour is not None:
+        day = ctx.anchor
+        if day is None:
+            if not dct:
+                return finish_value("XXXX-XX-XX", spec, None, False)
+            day = dct
+            hour = spec.hour if spec.hour is not None else lex.part_hours.get(spec.part, 12)
+            night = spec.part == "NI" or spec.part_key in lex.night_like
+            if night and spec.hour is None and ctx.tense != "future":
+                day = dct - timedelta(days=1)          # the night before the report
+            elif ctx.tense == "past" and ctx.dct_clock and (hour, spec.minute or 0) > ctx.dct_clock:
+                day = dct - timedelta(days=1)
+    else:
+        return "XXXX", "DATE", False
+    return finish_value(day.isoformat(), spec, day, True)
+
+
+def finish_value(base: str, spec: Spec, day, anchored: bool) -> tuple[str, str, bool]:
+    if spec.hour is not None:
+        return f"{base}T{spec.hour:02d}:{spec.minute or 0:02d}", "TIME", anchored
+    if spec.part and spec.part != "DAY":
+        return f"{base}T{spec.part}", "TIME", anchored
+    return base, "DATE", anchored
+
+
+# ---------------------------------------------------------------- document
+
+def find(doc, lang: str) -> list[Time]:
+    """Every temporal expression of the doc, resolved against doc._.date."""
+    try:
+        return list(tag(doc, lang))
+    except Exception:       # never break the pipeline on odd input
+        return []
+
+
+def sentences(doc):
+    if doc.has_annotation("SENT_START"):
+        return list(doc.sents)
+    return [doc[:]]
+
+
+def cue(word: Word, lex: Lexicon) -> bool:
+    """A word that every expression holds at least one of: a time word or a digit."""
+    return word.norm in lex.triggers or word.norm[:1].isdigit()
+
+
+WINDOW = 7    # an expression starts at most this many words before its first cue
+
+
+def segments(doc):
+    """(span, paragraph number): sentences, cut again at line breaks."""
+    para = 0
+    for sent in sentences(doc):
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text:
+                if tok.i > start:
+                    yield doc[start:tok.i], para
+                para += 1
+                start = tok.i + 1
+        if sent.end > start:
+            yield doc[start:sent.end], para
+
+
+def parse_doc(doc, lex: Lexicon):
+    """[(segment, words, Match)] for the whole doc, in text order."""
+    out = []
+    for sent, para in segments(doc):
+        words = sentence_words(sent)
+        cues = [k for k, w in enumerate(words) if cue(w, lex)]
+        if not cues:
+            continue
+        parser = Parser(words, lex)
+        i = 0
+        c = 0
+        while i < len(words):
+            while c < len(cues) and cues[c] < i:
+                c += 1
+            if c == len(cues):
+                break
+            if cues[c] - i > WINDOW:
+                i = cues[c] - WINDOW
+            norm = words[i].norm
+            m = parser.match(i) if norm.split("-")[0] in lex.starters or norm[:1].isdigit() else None
+            if m and m.end > m.start:
+                if keep(m, parser):
+                    m.para = para
+                    out.append((sent, words, m))
+                i = m.end
+            else:
+                i += 1
+    return out
+
+
+def keep(m: Match, parser: Parser) -> bool:
+    """Drop matches with no time content of their own."""
+    spec, w = m.spec, parser.w
+    if m.end < len(w) and w[m.end].norm == "-" and w[m.end].start == w[m.end - 1].end:
+        return False                      # part of a name: "Mouvement du 5 juin-…"
+    if spec.kind == "dur" and spec.value and spec.value.startswith("P") and m.prep == "en" \
+            and spec.value[1:-1] == "X":
+        return False
+    return True
+
+
+def tag(doc, lang: str):
+    lex = lexicon(lang)
+    matches = parse_doc(doc, lex)
+    dct, clock = document_date(doc, matches, lex)
+    previous_sent = None
+    anchor = year = None              # last day / year named in the sentence
+    named = named_para = None         # last weekday or calendar day named, and its paragraph
+    named_days = []                   # calendar days named with day and month
+    text = doc.text
+    for sent, words, m in matches:
+        if sent is not previous_sent:
+            anchor = year = None
+            previous_sent = sent
+        head = words[m.core].tok if m.core < len(words) else None
+        spec = m.spec
+        if year and spec.month and not spec.year and not spec.rel:
+            spec = replace(spec, year=year)
+        ctx = Context(dct, clock, anchor, tense(head, lex, sent), m.prep,
+                      modal=governed_by_modal(head, lex), present=present_tense(head),
+                      named_days=named_days)
+        if ctx.anchor is None and named_para == m.para and not timestamp(m, words):
+            ctx.anchor = named
+        if spec.same_day and ctx.anchor is None:
+            ctx.anchor = named
+        value, type_, anchored = resolve(spec, ctx, lex)
+        if spec.has_day and type_ in ("DATE", "TIME") and value[:4].isdigit() and len(value) >= 10:
+            try:
+                anchor = Date.fromisoformat(value[:10])
+                if spec.day is not None or spec.weekday is not None or spec.same_day:
+                    named, named_para = anchor, m.para
+                if spec.day is not None and spec.month:
+                    named_days.append(anchor)
+            except ValueError:
+                pass
+        if spec.year and not spec.month and m.prep == "en":
+            year = spec.year          # "en 97 (en janvier …)"
+        start, end = words[m.start].start, words[m.end - 1].end
+        yield Time(text=text[start:end], start=start, end=end, value=value, type=type_,
+                   mod=spec.mod, anchored=anchored)
+
+
+def timestamp(m: Match, words: list[Word]) -> bool:
+    """A clock time opening its line ('08h05 – …'): a live-blog timestamp, dated by the DCT."""
+    return m.start == 0 and m.spec.hour is not None and not m.spec.has_day
+
+
+def governed_by_modal(tok, lex: Lexicon) -> bool:
+    if tok is None:
+        return False
+    t = tok.head
+    for _ in range(3):
+        if t.lemma_ in lex.words("modal_lemmas"):
+            return True
+        if t.head is t:
+            break
+        t = t.head
+    return False
+
+
+def present_tense(tok) -> bool:
+    if tok is None:
+        return False
+    t = tok.head
+    for _ in range(4):
+        if t.pos_ in ("VERB", "AUX"):
+            return "Pres" in t.morph.get("Tense") and not any(c.dep_ == "aux:tense" for c in t.children)
+        if t.head is t:
+            break
+        t = t.head
+    return False
+
+
+# ---------------------------------------------------------------- document date
+
+def document_date(doc, matches, lex: Lexicon):
+    """(date, clock) used to resolve; sets doc._.date / date_source when the text gives them."""
+    given = parse_iso(getattr(doc._, "date", None))
+    top = dateline(doc, matches, lex)
+    clock = None
+    if top is not None:
+        spec = top.spec
+        full = Date(spec.year, spec.month, spec.day)
+        if given is None or given == full:
+            clock = (spec.hour, spec.minute or 0) if spec.hour is not None else None
+        if given is None:
+            doc._.date, doc._.date_source = full.isoformat(), "text"
+            return full, clock
+    if given is not None:
+        return given, clock
+    inferred = infer_date(matches, lex)
+    if inferred:
+        doc._.date, doc._.date_source = inferred.isoformat(), "inferred"
+    return inferred, None
+
+
+def parse_iso(value):
+    if not value:
+        return None
+    try:
+        return Date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def dateline(doc, matches, lex: Lexicon):
+    """The first full date (day, month, year) in the report's first lines."""
+    limit = 0
+    lines = 0
+    for line in doc.text.split("\n"):
+        limit += len(line) + 1
+        if line.strip():
+            lines += 1
+        if lines >= lex.d["dateline_lines"]:
+            break
+    for _, words, m in matches:
+        if words[m.start].start > limit:
+            break
+        s = m.spec
+        if s.kind == "date" and s.year and s.month and s.day:
+            try:
+                Date(s.year, s.month, s.day)
+            except ValueError:
+                continue
+            return m
+    return None
+
+
+def infer_date(matches, lex: Lexicon):
+    """A weekday with day and month ('jeudi 15 décembre') fixes the year nearest the years named."""
+    years = [m.spec.year for _, _, m in matches if m.spec.year]
+    for _, _, m in matches:
+        s = m.spec
+        if s.weekday is not None and s.day and s.month and not s.year:
+            centre = max(years) if years else None
+            if centre is None:
+                continue
+            for delta in sorted(range(-6, 7), key=lambda d: (abs(d), -d)):
+                try:
+                    day = Date(centre + delta, s.month, s.day)
+                except ValueError:
+                    continue
+                if day.weekday() == s.weekday:
+                    return day
+    return None

@@ -1,0 +1,61 @@
+"""Times: table-driven checks on invented sentences (tests/data/times.jsonl)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from sitroom import times
+from sitroom.extract import make_doc
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "data" / "times.jsonl").open(encoding="utf-8")]
+
+
+def tag(nlp, text, date=None):
+    """Run only spaCy's own components, then the time tagger."""
+    native = [name for name in nlp.pipe_names if not name.startswith("sitroom_")]
+    with nlp.select_pipes(enable=native):
+        doc = nlp(make_doc(text, date))
+    return doc, times.find(doc, "fr")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_sentence(nlp, case):
+    _, found = tag(nlp, case["text"], case["date"])
+    assert [[t.text, t.value, t.type] for t in found] == case["expected"]
+
+
+def test_offsets_point_at_text(nlp):
+    text = "Les combats ont repris mardi soir, la veille de la trêve."
+    _, found = tag(nlp, text, "2024-03-06")
+    assert all(text[t.start:t.end] == t.text for t in found)
+
+
+def test_dateline_sets_document_date(nlp):
+    doc, found = tag(nlp, "Publié le 04/03/2021 à 09h20\n\nHier, deux villages ont été inondés.")
+    assert doc._.date == "2021-03-04" and doc._.date_source == "text"
+    assert [(t.value, t.type) for t in found] == [("2021-03-04T09:20", "TIME"), ("2021-03-03", "DATE")]
+
+
+def test_given_date_wins_over_dateline(nlp):
+    doc, _ = tag(nlp, "KABOUL, 22 juin 2022 (AFP) - Le séisme a frappé mercredi.", "2022-06-23")
+    assert doc._.date == "2022-06-23" and doc._.date_source == "given"
+
+
+def test_date_inferred_from_weekday_day_month(nlp):
+    text = ("Les pompiers luttaient encore ce samedi 9 juillet contre les flammes. "
+            "En 2020, un incendie avait déjà ravagé la forêt. Vendredi, le vent a tourné.")
+    doc, found = tag(nlp, text)
+    assert doc._.date == "2022-07-09" and doc._.date_source == "inferred"
+    assert ("2022-07-08", "DATE") in [(t.value, t.type) for t in found]
+
+
+def test_no_date_leaves_relative_times_unanchored(nlp):
+    doc, found = tag(nlp, "Les secours sont arrivés jeudi soir, après le 3 avril.")
+    assert doc._.date is None
+    assert [(t.value, t.anchored) for t in found] == [("XXXX-WXX-4TEV", False), ("XXXX-04-03", False)]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Pour le moment, rien.", "jusque-là " * 3])
+def test_odd_input(nlp, text):
+    _, found = tag(nlp, text, "2024-01-01")
+    assert found == []
