@@ -45,11 +45,17 @@ STAGES = {
     "quotes": quotes.find,
     "events": events.find,
 }
+# what each stage reads of the earlier ones (spaCy checks the order with `requires`)
+NEEDS = {
+    "figures": ["doc._.times"],
+    "events": ["doc._.times", "doc._.places", "doc._.figures", "doc._.actors", "doc._.quotes"],
+}
 
 for _field, _find in STAGES.items():
     def _factory(nlp: Language, name: str, lang: str, _field=_field, _find=_find):
         return Stage(_field, _find, lang)
-    Language.factory(f"sitroom_{_field}", default_config={"lang": "fr"}, func=_factory)
+    Language.factory(f"sitroom_{_field}", default_config={"lang": "fr"}, func=_factory,
+                     assigns=[f"doc._.{_field}"], requires=["token.dep", "token.lemma"] + NEEDS.get(_field, []))
 
 
 @lru_cache(maxsize=None)
