@@ -104,6 +104,62 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_ingest(args) -> int:
+    from .situation import Store, ingest
+    with Store(args.db) as store:
+        result = ingest(args.paths, store, lang=args.lang, dedup=not args.no_dedup,
+                        batch_size=args.batch_size, n_process=args.processes,
+                        progress=False if args.quiet else None)
+        _say(args.db, result.summary())
+    if not result.ok:
+        _say("ingest", "nothing could be ingested")
+    return 0 if result.ok else 1
+
+
+def cmd_batch(args) -> int:
+    from .situation.batch import batch
+    result = batch(args.input, args.out, workers=args.workers, dask=args.dask,
+                   shard_size=args.shard_size, lang=args.lang or "fr")
+    _say(args.out, result.summary())
+    return 0 if result.shards else 1
+
+
+def _situation(args):
+    from .situation import Store
+    from .situation.reconcile import reconcile
+    with Store(args.db) as store:
+        return reconcile(store.sourced())
+
+
+def _write(args, text: str) -> None:
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_report(args) -> int:
+    from .situation.report import render_html, render_markdown
+    render = render_html if args.format == "html" else render_markdown
+    _write(args, render(_situation(args), since=args.since, place=args.place))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .situation.export import export
+    _write(args, export(_situation(args), args.format))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .web.server import DEMO_DB, load_demo, serve
+    db = args.db or (DEMO_DB if args.demo else "sitroom.db")
+    if args.demo:
+        _say(db, "demo store: " + load_demo(db))
+    return serve(db, host=args.host, port=args.port, allow_fetch=args.allow_fetch,
+                 max_upload=args.max_upload)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="sitroom", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -121,6 +177,46 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--texts", help="folder with ID.txt for each gold report (default: beside GOLD)")
     ev.add_argument("--quiet", action="store_true", help="totals and per-report table only")
     ev.set_defaults(run=cmd_eval)
+    ing = sub.add_parser("ingest", help="store reports, feeds and JSONL in a situation store")
+    ing.add_argument("paths", nargs="+", metavar="PATH",
+                     help="report files, folders, HTML pages, RSS/Atom feeds, .jsonl of {text, url, source, published}")
+    ing.add_argument("--db", default="sitroom.db", help="SQLite file or SQLAlchemy URL (default: sitroom.db)")
+    ing.add_argument("--lang", help="accept only reports in this language (default: any sitroom reads)")
+    ing.add_argument("--no-dedup", action="store_true", help="do not link near-duplicate reports")
+    ing.add_argument("--batch-size", type=int, default=16, help="reports extracted at once")
+    ing.add_argument("--processes", type=int, default=1, help="parser processes (nlp.pipe n_process)")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.set_defaults(run=cmd_ingest)
+    ba = sub.add_parser("batch", help="extract a big corpus into resumable shards (JSONL, Parquet)")
+    ba.add_argument("input", nargs="+", metavar="INPUT", help="a .jsonl of reports, or a folder")
+    ba.add_argument("--out", required=True, help="folder for the shards and manifest.json")
+    ba.add_argument("--workers", type=int, help="local worker processes (default: cores; 0: this process)")
+    ba.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler instead")
+    ba.add_argument("--shard-size", type=int, default=100, help="reports per shard")
+    ba.add_argument("--lang", help="the reports' language (default: fr)")
+    ba.set_defaults(run=cmd_batch)
+    rp = sub.add_parser("report", help="a situation report (OCHA flash-update style) from the store")
+    rp.add_argument("--db", default="sitroom.db", help="SQLite file or SQLAlchemy URL (default: sitroom.db)")
+    rp.add_argument("--format", choices=("md", "html"), default="md")
+    rp.add_argument("--since", help="only what was reported since this date, YYYY-MM-DD")
+    rp.add_argument("--place", help="only events at this place (name) or in this country (ISO code)")
+    rp.add_argument("--out", help="write to this file (default: standard output)")
+    rp.set_defaults(run=cmd_report)
+    xp = sub.add_parser("export", help="events and figures of the store as json, geojson, csv, hxl or plover")
+    xp.add_argument("--db", default="sitroom.db", help="SQLite file or SQLAlchemy URL (default: sitroom.db)")
+    xp.add_argument("--format", choices=("json", "geojson", "csv", "hxl", "plover"), default="json")
+    xp.add_argument("--out", help="write to this file (default: standard output)")
+    xp.set_defaults(run=cmd_export)
+    sv = sub.add_parser("serve", help="the situation room in a browser, and its JSON API")
+    sv.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: sitroom.db; with --demo: sitroom-demo.db)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; "
+                    "beyond loopback SITROOM_TOKEN must be set, and writes need it)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--demo", action="store_true", help="load the example reports into the store first")
+    sv.add_argument("--allow-fetch", action="store_true",
+                    help="let POST /reports fetch a URL (never a loopback or private address)")
+    sv.add_argument("--max-upload", type=int, help="largest request body in bytes (default: 5 MB)")
+    sv.set_defaults(run=cmd_serve)
     return ap
 
 
