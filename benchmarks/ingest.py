@@ -18,6 +18,7 @@ import re
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,8 +35,13 @@ def _pool() -> list[str]:
     return [s.strip() for s in sentences if len(s.split()) > 6]
 
 
+PER_DAY = 100                    # reports a day in the simulated stream: a bigger corpus covers more days
+START = date(2022, 3, 1)
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
 def reports(n: int, seed: int = 11) -> list[dict]:
-    """n JSONL-style reports: 4-7 sentences of our reports each, towns, days and figures varied."""
+    """n JSONL-style reports, PER_DAY a day: 4-7 sentences of our reports each, towns, days and figures varied."""
     rng = random.Random(seed)
     pool = _pool()
     out = []
@@ -45,7 +51,7 @@ def reports(n: int, seed: int = 11) -> list[dict]:
             text = text.replace(word, rng.choice(_SWAPS["places"]))
         text = re.sub(r"\b\d{2,3}\b", lambda m: str(max(2, int(m.group()) + rng.randint(-9, 9))), text)
         out.append({"text": text, "source": f"Outlet {i % 37}", "url": f"https://news{i % 37}.example/{i}",
-                    "published": f"2022-03-{1 + i % 28:02d}"})
+                    "published": (START + timedelta(days=i // PER_DAY)).isoformat()})
     return out
 
 
@@ -54,7 +60,21 @@ def with_records(items: list[dict], pool_size: int = 64) -> list[dict]:
     from sitroom import extract_many
     recs = [r.model_dump(mode="json") for r in
             extract_many([(None, it["text"], it["published"]) for it in items[:pool_size]])]
-    return [dict(it, record=recs[i % len(recs)]) for i, it in enumerate(items)]
+    out = []
+    for i, it in enumerate(items):
+        k = i % len(recs)
+        delta = date.fromisoformat(it["published"]) - date.fromisoformat(items[k]["published"])
+        out.append(dict(it, record=_shifted(recs[k], delta)))
+    return out
+
+
+def _shifted(record: dict, delta: timedelta) -> dict:
+    """The record with every ISO day in it moved by delta (a reused record told on another day)."""
+    if not delta:
+        return record
+    moved = ISO_DAY.sub(lambda m: (date(*map(int, m.groups())) + delta).isoformat(),
+                        json.dumps(record, ensure_ascii=False))
+    return json.loads(moved)
 
 
 def run(size: int, pre_extracted: bool, workdir: Path) -> dict:

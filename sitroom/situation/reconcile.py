@@ -2,8 +2,8 @@
 
 - Events from different reports that are the same happening (same type, compatible
   dates, nearby places, overlapping actors) become one SituationEvent that lists every
-  report and source behind it. Candidates are found by blocking on (type, day) and
-  (type, month) buckets, so the cost grows linearly with the number of reports.
+  report and source behind it. Candidates are found by blocking on (type, country, day)
+  and (type, country, month) buckets, so the cost grows linearly with the number of reports.
 - Figures about the same thing (same event or, failing that, same action, group,
   country and period) are grouped side by side with their sources and dates; the
   spread is shown, disagreements flagged, and a later cumulative toll supersedes an
@@ -12,11 +12,13 @@
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from datetime import date as Date, timedelta
 from functools import lru_cache
+from itertools import islice
 from typing import Iterable, Literal
 
 from pydantic import BaseModel, Field
@@ -34,6 +36,7 @@ CASUALTIES = {"killed", "injured", "missing"}        # tolls that only grow: a h
 NEEDS_ACTORS = {"statement"}     # types merged only when their actors overlap
 POINT_LEVELS = {"city", "below_city", None}          # places whose coordinates are a point, not a centroid
 Outcome = Literal["fulfilled", "postponed", "failed"]
+ANY = "*"                        # the bucket key under which every cluster is also filed
 
 
 # ----------------------------------------------------------------------------- models
@@ -400,49 +403,67 @@ class _Cluster:
 
 
 class _Blocks:
-    """Clusters filed by (type, day) — or (type, month) for long periods — so a mention meets only
-    the few clusters of its type around its date; cost stays linear in the number of mentions."""
+    """Clusters filed by (type, country, day) — or (type, country, month) for long periods —
+    so a mention meets only the latest few clusters of its type, country and dates; each
+    lookup is bounded by MAX_CANDIDATES, so the cost stays linear in the number of mentions.
+
+    Buckets are insertion-ordered dicts: refiling a cluster is O(1), and the newest
+    clusters of a bucket are read from its end. A cluster is filed under each of its
+    countries and under ANY, where mentions with no country look."""
 
     def __init__(self):
-        self.days: dict[tuple, list[_Cluster]] = defaultdict(list)
-        self.months: dict[tuple, list[_Cluster]] = defaultdict(list)     # clusters with long periods
-        self.by_month: dict[tuple, list[_Cluster]] = defaultdict(list)   # every dated cluster
-        self.undated: dict[str, list[_Cluster]] = defaultdict(list)
+        self.days: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)
+        self.months: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)     # clusters with long periods
+        self.by_month: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)   # every dated cluster
+        self.undated: dict[tuple, dict[int, _Cluster]] = defaultdict(dict)
         self.all: list[_Cluster] = []
 
-    def _keys(self, t: str, reach, ongoing: bool = False) -> list[tuple[dict, tuple]]:
-        if reach is None:
-            return [(self.undated, t)]
-        if (reach[1] - reach[0]).days < DAY_FILING:
-            # an ongoing happening stays findable for SOFT_BEFORE days after its date
-            end = reach[1] + timedelta(days=SOFT_BEFORE) if ongoing else reach[1]
-            keys = [(self.days, (t, d)) for d in _days((reach[0], end))]
-        else:
-            keys = [(self.months, (t, y, m)) for y, m in _months(reach)]
-        return keys + [(self.by_month, (t, y, m)) for y, m in _months(reach)]
+    def _keys(self, t: str, countries, reach, ongoing: bool = False) -> list[tuple[dict, tuple]]:
+        keys = []
+        for c in countries:
+            if reach is None:
+                keys.append((self.undated, (t, c)))
+                continue
+            if (reach[1] - reach[0]).days < DAY_FILING:
+                # an ongoing happening stays findable for SOFT_BEFORE days after its date
+                end = reach[1] + timedelta(days=SOFT_BEFORE) if ongoing else reach[1]
+                keys += [(self.days, (t, c, d)) for d in _days((reach[0], end))]
+            else:
+                keys += [(self.months, (t, c, y, m)) for y, m in _months(reach)]
+            keys += [(self.by_month, (t, c, y, m)) for y, m in _months(reach)]
+        return keys
+
+    @staticmethod
+    def _newest(index: dict, keys: Iterable[tuple]) -> list[_Cluster]:
+        out: list[_Cluster] = []
+        for key in keys:
+            bucket = index.get(key)
+            if bucket:
+                out += islice(reversed(bucket.values()), MAX_CANDIDATES)
+        return out
 
     def candidates(self, item: _Item) -> list[_Cluster]:
         t, reach = item.event.type, item.reach
+        looks = (item.country, None) if item.country else (ANY,)
         if reach is None:
-            return self.undated[t][-MAX_CANDIDATES:]
-        if (reach[1] - reach[0]).days < DAY_FILING:
+            found = self._newest(self.undated, ((t, c) for c in looks))
+        elif (reach[1] - reach[0]).days < DAY_FILING:
             back = SOFT_BEFORE if item.event.status == "ongoing" else SLACK
             span = (reach[0] - timedelta(days=back), reach[1] + timedelta(days=SLACK))
-            found = [c for d in _days(span) for c in self.days.get((t, d), ())]
-            found += [c for y, m in _months(reach) for c in self.months.get((t, y, m), ())]
+            found = self._newest(self.days, ((t, c, d) for c in looks for d in _days(span)))
+            found += self._newest(self.months, ((t, c, y, m) for c in looks for y, m in _months(reach)))
         else:
-            found = [c for y, m in _months(reach) for c in self.by_month.get((t, y, m), ())]
-        return list(dict.fromkeys(found))[-MAX_CANDIDATES:]
+            found = self._newest(self.by_month, ((t, c, y, m) for c in looks for y, m in _months(reach)))
+        return list(dict.fromkeys(found))[:MAX_CANDIDATES]
 
     def file(self, cluster: _Cluster) -> None:
-        """(Re)file a cluster under the buckets of its current dates."""
+        """(Re)file a cluster under the buckets of its current countries and dates."""
         for index, key in cluster.filed:
-            bucket = index.get(key)
-            if bucket and cluster in bucket:
-                bucket.remove(cluster)
-        cluster.filed = self._keys(cluster.type, cluster.reach, cluster.ongoing)
+            index.get(key, {}).pop(id(cluster), None)
+        countries = (cluster.countries or {None}) | {ANY}
+        cluster.filed = self._keys(cluster.type, countries, cluster.reach, cluster.ongoing)
         for index, key in cluster.filed:
-            index[key].append(cluster)
+            index[key][id(cluster)] = cluster
 
 
 def _levels(record: Record) -> dict[str | None, str | None]:
@@ -467,9 +488,9 @@ def cluster_events(items: list[Sourced]) -> list[_Cluster]:
                 blocks.all.append(home)
                 blocks.file(home)
                 continue
-            old = (home.reach, home.ongoing)
+            old = (home.reach, home.ongoing, len(home.countries))
             home.add(item)
-            if (home.reach, home.ongoing) != old:
+            if (home.reach, home.ongoing, len(home.countries)) != old:
                 blocks.file(home)
     return blocks.all
 
@@ -610,9 +631,9 @@ def _same_plan(a: SituationEvent, b: SituationEvent) -> bool:
 
 def track_planned(events: list[SituationEvent], lang_of: dict[str, str]) -> None:
     """Mark planned events fulfilled / postponed / failed from later reports."""
-    by_type: dict[str, list[SituationEvent]] = defaultdict(list)
+    by_type: dict[tuple, list[SituationEvent]] = defaultdict(list)   # blocked by type and country
     for e in events:
-        by_type[e.type].append(e)
+        by_type[e.type, e.country].append(e)
     for e in events:
         if not e.planned:
             continue
@@ -621,7 +642,8 @@ def track_planned(events: list[SituationEvent], lang_of: dict[str, str]) -> None
             continue
         announced = min((m.published or "") for m in e.mentions if m.status == "planned")
         start = interval(e.date_start)
-        for other in by_type[e.type]:
+        others = by_type[e.type, e.country] + (by_type[e.type, None] if e.country else [])
+        for other in others:
             if other is e or not (other.first_seen and other.first_seen > announced) or not _same_plan(e, other):
                 continue
             o_start = interval(other.date_start)
@@ -721,19 +743,30 @@ def group_figures(items: list[Sourced], event_of: dict[tuple[str, int], Situatio
 
 
 def _settle(g: FigureGroup) -> None:
-    """Order claims, mark superseded tolls, compute spreads and flag disagreement."""
+    """Order claims, mark superseded tolls, compute spreads and flag disagreement.
+
+    A claim is superseded by the first later-published claim that is a cumulative
+    toll, or (for casualties) whose low bound exceeds the claim's high bound. One pass
+    over the claims in date order, earlier ones waiting in a heap by their high bound."""
     g.claims.sort(key=lambda c: (c.published or "", c.report_id))
-    for later in g.claims:
-        if later.status == "planned":
-            continue
-        for earlier in g.claims:
-            if (earlier.published or "") >= (later.published or "") or not later.published:
-                continue
-            if earlier.status == "planned":
-                continue
-            rose = g.action in CASUALTIES and later.low > earlier.high
-            if (later.status == "cumulative" or rose) and not earlier.superseded_by:
-                earlier.superseded_by = later.report_id
+    waiting: list[tuple[float, int, Claim]] = []     # (high, order, claim) published before `day`
+    ready: list[tuple[float, int, Claim]] = []       # published on `day`: wait for a later date
+    day = None
+    for n, later in enumerate(g.claims):
+        if later.published != day:
+            for entry in ready:
+                heapq.heappush(waiting, entry)
+            ready, day = [], later.published
+        if later.published and later.status != "planned":
+            if later.status == "cumulative":
+                for _, _, earlier in waiting:
+                    earlier.superseded_by = later.report_id
+                waiting = []
+            elif g.action in CASUALTIES:
+                while waiting and waiting[0][0] < later.low:
+                    heapq.heappop(waiting)[2].superseded_by = later.report_id
+        if later.status != "planned" and not later.superseded_by:
+            ready.append((max(later.high, later.low), n, later))
     g.low = min(c.low for c in g.claims)
     g.high = max(max(c.high, c.low) for c in g.claims)
     current = g.current
