@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install                       ## extract the facts of a report shipped with sitroom
+demo: install                       ## one report's facts, then our reports in sitroom.db, its situation, and the web app
 	$(BIN)/sitroom extract examples/reports/kharkiv-evacuation.txt --format table
+	$(BIN)/sitroom ingest examples/reports/*.txt --db sitroom.db --quiet
+	$(BIN)/sitroom report --db sitroom.db | head -n 40
+	$(BIN)/sitroom serve --db sitroom.db
 
-test: install                       ## every test
+test: install                       ## every test (installs Debian's chromium for the browser tests)
+	sh scripts/install-browser.sh
 	$(BIN)/python -m pytest -q
 
 eval: install                       ## score on ../shared/examples (seed + dev)
