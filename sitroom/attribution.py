@@ -6,7 +6,9 @@ in an incise next to it ("…, a indiqué X", "« … » a-t-il dit"), or the no
 source marker ("selon X", "d'après X"). A pronoun subject is resolved to the nearest
 agreeing subject before it. `source_for` returns the source as written (with its
 apposition: "Le maire, Jean Dupont"); `speaker_for` returns the short name a quote
-takes (the person's name when the phrase names one).
+takes: the person's name when the phrase names one, the organisation the text names for
+a collective description ("les rebelles", `corefer`), else the description less its
+circumstances ("joint par téléphone" once "un membre du convoi" has identified him).
 """
 from __future__ import annotations
 
@@ -44,6 +46,10 @@ class Cues:
     quote_marks: tuple
     strong: frozenset
     incise_left: frozenset
+    locative_cases: frozenset = frozenset()
+    of_cases: frozenset = frozenset()
+    place_nouns: frozenset = frozenset()
+    collective_nouns: frozenset = frozenset()
 
 
 def _bare(lemma: str) -> str:
@@ -72,7 +78,9 @@ def cues(lang: str) -> Cues:
                 tuple(r.get("adjunct_prepositions", ())),
                 r["pronouns"], frozenset(r["non_referring_pronouns"]),
                 tuple(tuple(p) for p in r["quote_marks"]), frozenset(r["strong_punct"]),
-                frozenset(r["incise_left"]))
+                frozenset(r["incise_left"]), frozenset(r.get("locative_cases", ())),
+                frozenset(r.get("of_cases", ())), frozenset(r.get("place_nouns", ())),
+                frozenset(r.get("collective_nouns", ())))
 
 
 # --------------------------------------------------------------------------- quotations
@@ -496,6 +504,91 @@ def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
     return tok
 
 
+def corefer(head: Token, lang: str) -> Token:
+    """A definite collective description ("les rebelles", "le mouvement") -> the
+    organisation it stands for, when the text names it: in a participial modifier of
+    the description ("les militaires, regroupés au sein du Comité X"), else as the
+    subject or agent of the statement before, if its actor type fits. Else the head."""
+    c = cues(lang)
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in c.collective_nouns and head.lower_ not in c.collective_nouns:
+        return head
+    if not any(g.dep_ == "det" and "Def" in g.morph.get("Definite") for g in head.children):
+        return head
+    if any(_named(t) for t in head.subtree if t.i != head.i and t.dep_ != "acl" and t.head.i == head.i):
+        return head                           # "les rebelles du M23" names them already
+    for ch in head.children:
+        if ch.dep_ == "acl" and ch.i > head.i:
+            inner = _name_inside(ch)
+            if inner is not None:
+                return inner
+    return _named_before(head, lang) or head
+
+
+def _named(tok: Token) -> bool:
+    """A token that carries a name: a proper noun, or a capitalised word inside an entity."""
+    if tok.ent_type_ == "PER" or not tok.text[:1].isupper():
+        return False
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("ORG", "LOC", "MISC") and tok.pos_ == "NOUN"
+
+
+def _name_inside(acl: Token) -> Token | None:
+    """The highest named token in a participial modifier, not as its agent."""
+    for tok in acl.subtree:
+        if tok.ent_type_ != "ORG" or not _named(tok) or _named(tok.head):
+            continue
+        path, up = [], tok
+        while up.i != acl.i and up.head.i != up.i:
+            path.append(up)
+            up = up.head
+        if not any(t.dep_ == "obl:agent" for t in path):
+            return tok
+    return None
+
+
+def _named_before(head: Token, lang: str) -> Token | None:
+    """The nearest named subject or agent, in this statement or the two before, whose
+    actor type fits the description's."""
+    doc = head.doc
+    regions = quote_regions(doc, lang)
+    window = statement_window(doc, head.i, head.i, lang)
+    start = window[0]
+    for _ in range(2):
+        prev = previous_window(doc, (start, start), lang)
+        if prev is None:
+            break
+        start = prev[0]
+    wanted = _actor_type(head.lemma_.lower(), lang) or _actor_type(head.lower_, lang)
+    for k in range(head.i - 1, start - 1, -1):
+        tok = doc[k]
+        role = tok.dep_ if tok.dep_ != "appos" else tok.head.dep_
+        if role not in ("nsubj", "nsubj:pass", "obl:agent") or not _named(tok) or _named(tok.head) and tok.head.i != tok.i:
+            continue
+        if tok.i == window[0] or _in_regions(tok.idx, regions) or _is_place(tok, tagged=False):
+            continue
+        if _fits(tok, wanted):
+            return tok
+    return None
+
+
+def _actor_type(word: str, lang: str) -> str | None:
+    return _actor_types(lang).get(word)
+
+
+@lru_cache(maxsize=None)
+def _actor_types(lang: str) -> dict:
+    """Actor-lexicon head noun -> its actor type."""
+    return {w: kind for kind, words in resource(lang, "actors")["head_nouns"].items() for w in words}
+
+
+def _fits(tok: Token, wanted: str | None) -> bool:
+    """The actor the token names is of the wanted type, or of no known type."""
+    actors = tok.doc._.actors if Doc.has_extension("actors") else None
+    for actor in actors or ():
+        if actor.start <= tok.idx < actor.end:
+            return actor.type in (wanted, "other") or wanted is None
+    return True
+
+
 def _agrees(cand: Token, agreement: dict, cand_features: dict | None = None) -> bool:
     feats = cand_features or {"Number": cand.morph.get("Number"), "Gender": cand.morph.get("Gender")}
     for feature in ("Number", "Gender"):
@@ -514,12 +607,13 @@ def _agrees(cand: Token, agreement: dict, cand_features: dict | None = None) -> 
 
 # --------------------------------------------------------------------------- phrases
 
-def phrase(head: Token, appositions: str = "names") -> tuple[int, int]:
+def phrase(head: Token, appositions: str = "names", describe: bool = False) -> tuple[int, int]:
     """Token range [i, j) of the noun phrase headed by `head`, as written.
 
     Keeps determiners, adjectives, complements, participial modifiers, coordinated
     nouns and bracketed acronyms; drops relative clauses. `appositions`: "names" keeps
-    an apposition only when it is a proper name, "none" drops all of them.
+    an apposition only when it is a proper name, "none" drops all of them. `describe`
+    also drops what is circumstance rather than description (see `_circumstantial`).
     """
     keep = {head.i}
     stack = [head]
@@ -527,6 +621,8 @@ def phrase(head: Token, appositions: str = "names") -> tuple[int, int]:
         tok = stack.pop()
         for ch in tok.children:
             if not _keep_child(tok, ch, head, appositions):
+                continue
+            if describe and _circumstantial(tok, ch, head):
                 continue
             keep.add(ch.i)
             stack.append(ch)
@@ -590,6 +686,57 @@ def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool
     return True
 
 
+def _circumstantial(parent: Token, ch: Token, head: Token) -> bool:
+    """Not who the speaker is but where they are or how they were reached, once a
+    complement has identified them: "un membre du convoi [joint par téléphone]", "un
+    militant [joint par l'AFP]", "un responsable du Croissant-Rouge [à Benghazi]"."""
+    if ch.i < head.i:
+        return False
+    if ch.dep_ == "acl" and ch.pos_ == "VERB" and "Part" in ch.morph.get("VerbForm") \
+            and "Past" in ch.morph.get("Tense"):
+        return _identified(head, ch.i) or any(_determined(g) for g in ch.children if g.dep_ == "obl:agent")
+    if ch.dep_ != "nmod" or not _identified(head, ch.i) or not _in_complement_chain(parent, head):
+        return False
+    c = cues(cues_lang(ch.doc))
+    case = next((g.lower_.replace("’", "'") for g in ch.children if g.dep_ == "case" and g.i < ch.i), None)
+    if case in c.locative_cases:
+        return _is_place(ch)
+    return case in c.of_cases and (ch.lemma_.lower() in c.place_nouns or ch.lower_ in c.place_nouns)
+
+
+def _identified(head: Token, before: int) -> bool:
+    """The head has a "de" complement ("un membre du convoi") before token `before`."""
+    of_cases = cues(cues_lang(head.doc)).of_cases
+    return any(t.dep_ == "nmod" and any(g.dep_ == "case" and g.lower_.replace("’", "'") in of_cases
+                                        for g in t.children)
+               for t in head.subtree if head.i < t.i < before)
+
+
+def _in_complement_chain(tok: Token, head: Token) -> bool:
+    """`tok` is the head or reached from it through "de" complements and name parts."""
+    c = cues(cues_lang(tok.doc))
+    for _ in range(8):
+        if tok.i == head.i:
+            return True
+        cases = [g.lower_.replace("’", "'") for g in tok.children if g.dep_ == "case" and g.i < tok.i]
+        if cases and cases[0] not in c.of_cases or not cases and tok.pos_ != "PROPN":
+            return False
+        tok = tok.head
+    return False
+
+
+def _determined(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" or any(g.dep_ == "det" for g in tok.children)
+
+
+def _is_place(tok: Token, tagged: bool = True) -> bool:
+    """A place name: found by the places stage, or (if `tagged`) tagged as one."""
+    if tagged and tok.ent_type_ in ("LOC", "GPE"):
+        return True
+    places = tok.doc._.places if Doc.has_extension("places") else None
+    return any(p.start <= tok.idx < p.end for p in places or ())
+
+
 def _adjunct(tok: Token) -> bool:
     """A prepositional adjunct of time or setting ("dans la ville", "lors d'un point de presse")."""
     lang = tok.doc._.lang if Doc.has_extension("lang") else "fr"
@@ -631,7 +778,9 @@ def name_in(head: Token) -> tuple[int, int] | None:
     i, j = phrase(head, "names")
     for k in range(head.i + 1, j):
         tok = doc[k]
-        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in ("LOC", "ORG") and doc[k - 1].text != ",":
+        person = tok.ent_type_ == "PER" and tok.ent_iob_ == "B"       # a name the tagger calls NOUN
+        if not (tok.pos_ == "PROPN" or person) or not tok.text[:1].isupper() or \
+                tok.ent_type_ in ("LOC", "ORG") and doc[k - 1].text != ",":
             continue
         if doc[k - 1].text == "," or not any(doc[m].pos_ == "ADP" or doc[m].is_punct for m in range(head.i + 1, k)):
             return _proper_run(doc, k, j)
@@ -706,8 +855,14 @@ def speaker_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | 
 def speaker_phrase(head: Token) -> Span:
     """The short form of a speaker: the name if the phrase has one, else the description."""
     doc = head.doc
+    named = corefer(head, cues_lang(doc))
+    if named.i != head.i:
+        i, j = phrase(named, "none")
+        while i < j and not doc[i].text[:1].isupper():
+            i += 1
+        return doc[i:j]
     name = name_in(head)
-    i, j = name if name else phrase(head, "none")
+    i, j = name if name else phrase(head, "none", describe=True)
     return doc[i:j]
 
 

@@ -25,6 +25,7 @@ from .models import Place
 MAX_NGRAM = 6
 NAME_LABELS = {"LOC", "GPE"}
 FINE = ("city", "below_city")
+HOME_BEATS = 1_000_000         # a foreign namesake this populous still wins over a town of the report's country
 
 
 # ---------------------------------------------------------------- the language's lexicon
@@ -37,6 +38,7 @@ class Lexicon:
     not_places: frozenset[str]
     first_words: frozenset[str] = frozenset()
     max_words: int = 1
+    endings: tuple = ()
 
 
 @lru_cache(maxsize=None)
@@ -50,10 +52,12 @@ def lexicon(lang: str) -> Lexicon:
     for n, (english, country) in data["names"].items():
         names.setdefault(key(n), []).append((english, country))
     adjectives = {key(a): iso for iso, c in data["countries"].items() for a in c["adjectives"]}
-    words = {k: frozenset(w.lower() for w in v) for k, v in data.items() if isinstance(v, list)}
+    words = {k: frozenset(w.lower() for w in v) for k, v in data.items()
+             if isinstance(v, list) and all(isinstance(w, str) for w in v)}
     first = frozenset(k.split()[0] for k in names)
     longest = max(len(k.split()) for k in names)
-    return Lexicon(names, adjectives, words, frozenset(key(w) for w in data["not_places"]), first, longest)
+    endings = tuple(tuple(pair) for pair in data.get("spelling_endings", ()))
+    return Lexicon(names, adjectives, words, frozenset(key(w) for w in data["not_places"]), first, longest, endings)
 
 
 @lru_cache(maxsize=4096)
@@ -156,6 +160,8 @@ def _whole_name(span: Span, run_end: int, lex: Lexicon) -> bool:
     common = w["org_nouns"] | w["neighbourhood_nouns"] | w["settlement_nouns"] | w["admin_nouns"]
     outside = [doc[j] for j in range(span.end, run_end)]
     j = span.start - 1
+    if j >= 0 and doc[j].lower_ in w["of_connectors"]:
+        j = -1                       # "l'aciérie Azovstal de Marioupol": a name of its own after "de"
     while j >= 0 and (_capitalised(doc[j]) or doc[j].lower_ in w["name_connectors"]) and "\n" not in doc[j].whitespace_:
         outside.append(doc[j])
         j -= 1
@@ -294,6 +300,22 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
         m.evidence.add("site")
     if _inside_org_name(span, lex):
         m.evidence.add("orgname")
+    if _team_pair(span, lex):
+        m.evidence.add("team")
+
+
+def _team_pair(span: Span, lex: Lexicon) -> bool:
+    """'le match Maroc-Liberia': hyphen-joined names after a noun for a contest are teams."""
+    doc = span.doc
+    i, j = span.start, span.end
+    hyphen = span[-1].text == "-" or (j < len(doc) and doc[j].text == "-") or (i > 0 and doc[i - 1].text == "-")
+    if not hyphen:
+        return False
+    while i > 0 and span.start - i < 4 and (doc[i - 1].text == "-" or _capitalised(doc[i - 1])):
+        i -= 1
+    while i > 0 and doc[i - 1].lower_ in lex.words["articles"]:
+        i -= 1
+    return i > 0 and (doc[i - 1].lower_ in lex.words["team_nouns"] or doc[i - 1].lemma_.lower() in lex.words["team_nouns"])
 
 
 def _inside_org_name(span: Span, lex: Lexicon) -> bool:
@@ -313,8 +335,10 @@ def _inside_org_name(span: Span, lex: Lexicon) -> bool:
 def _plausible(m: Mention, ctx: Counter) -> bool:
     """Whether a match is a place here rather than a person, a word or part of an organisation's name."""
     ev, c = m.evidence, m.choice
-    if c is None or "title" in ev:
+    if c is None or ev & {"title", "team"}:
         return False
+    if "orgname" in ev and all(t.pos_ == "NOUN" for t in m.span if _capitalised(t)):
+        return False                     # "ministère de la Défense": a portfolio, not a place
     if "per" in ev and "prep" not in ev and not (len(m.span) == 1 and c.population >= 500_000):
         return False
     if "orgname" in ev and c.level not in FINE:
@@ -363,6 +387,29 @@ def _others(ctx: Counter, m: Mention) -> Counter:
     return +rest
 
 
+def _home_country(ctx: Counter) -> str | None:
+    """The country a report is clearly about: named at least twice as often as any other."""
+    top = ctx.most_common(2)
+    if not top or top[0][1] < 2 or len(top) > 1 and top[0][1] < 2 * top[1][1]:
+        return None
+    return top[0][0]
+
+
+def _home_spellings(m: Mention, lex: Lexicon, home: str) -> list[Entry]:
+    """A town of the report's country whose French spelling the gazetteer romanises
+    otherwise ('-e' for '-a', '-ah'): its loose matches there, when no candidate is there."""
+    if m.source not in ("exact", "loose") or any(e.country == home for e in m.entries):
+        return []
+    k = key(m.span.text)
+    found = []
+    for ending, replacement in lex.endings:
+        if k.endswith(ending):
+            variant = k[: len(k) - len(ending)] + replacement
+            found += [e for e in gazetteer().lookup_loose(variant) if e.country == home and e.level in FINE
+                      and e not in found]
+    return found
+
+
 def _score(e: Entry, m: Mention, ctx: Counter, total: float, k: str) -> float:
     share = ctx[e.country] / total if total and e.country else 0.0
     s = math.log10(e.population + 100) + 4.0 * share + (1.5 if e.country in ctx else 0.0)
@@ -379,7 +426,14 @@ def _score(e: Entry, m: Mention, ctx: Counter, total: float, k: str) -> float:
 def _choose(m: Mention, ctx: Counter) -> Entry:
     total = sum(ctx.values())
     k = key(m.span.text)
-    return max(m.entries, key=lambda e: _score(e, m, ctx, total, k))
+    score = lambda e: _score(e, m, ctx, total, k)
+    best = max(m.entries, key=score)
+    home = _home_country(ctx)
+    if home and best.country != home and best.level in FINE and best.population < HOME_BEATS:
+        local = [e for e in m.entries if e.country == home and e.level in FINE and e.population >= 1000]
+        if local:                          # a town of the report's country before a foreign namesake
+            return max(local, key=score)
+    return best
 
 
 def _admin_of(m: Mention) -> Entry | None:
@@ -432,10 +486,10 @@ def _city_direction(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
 def _unresolved(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
     """Names the NER calls places, or that a site noun introduces, which no gazetteer knows."""
     out = []
-    for ent in doc.ents:
-        if any(t.i in taken for t in ent):
+    for ent in list(doc.ents) + _untagged_names(doc):
+        span = _before_taken(ent, taken, lex)
+        if span is None:
             continue
-        span = ent
         while len(span) and not _capitalised(span[0]):
             span = span[1:]
         if not len(span) or ent.label_ not in NAME_LABELS and _cue(span, lex.words["neighbourhood_nouns"]) is None:
@@ -453,6 +507,46 @@ def _unresolved(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+def _before_taken(ent: Span, taken: set[int], lex: Lexicon) -> Span | None:
+    """The entity, or its part before a known place ('Khimprom' in 'Khimprom de Kharkiv')."""
+    end = next((t.i for t in ent if t.i in taken), ent.end)
+    if end == ent.end:
+        return ent
+    while end > ent.start and ent.doc[end - 1].lower_ in lex.words["of_connectors"]:
+        end -= 1
+    return ent.doc[ent.start:end] if end > ent.start else None
+
+
+def _untagged_names(doc: Doc) -> list[Span]:
+    """Proper-noun runs the NER left untagged ('l'aciérie Azovstal'); a site noun must introduce them."""
+    out, i = [], 0
+    while i < len(doc):
+        t = doc[i]
+        if t.pos_ != "PROPN" or t.ent_iob_ != "O" or not _capitalised(t) or i and _capitalised(doc[i - 1]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].ent_iob_ == "O" and _capitalised(doc[j]):
+            j += 1
+        out.append(doc[i:j])
+        i = j
+    return out
+
+
+def _same_name_as_site(unresolved: list[Mention], resolved: list[Mention]) -> None:
+    """A name the text places in a city once ('l'aciérie X de Y') is in that city wherever it recurs."""
+    sites = {key(m.span.text): m for m in resolved if m.within and m.source == "none"}
+    for m in unresolved:
+        site = sites.get(key(m.span.text))
+        if site is not None and m.choice is None:
+            m.choice, m.within = site.choice, m.span.text
+
+
+def _after_article(span: Span, lex: Lexicon) -> bool:
+    """'la Croisette': an unknown name with an article is more often a street or site than a town."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in lex.words["articles"]
 
 
 def _city_for(m: Mention, resolved: list[Mention]) -> Entry | None:
@@ -491,7 +585,10 @@ def find(doc: Doc, lang: str) -> list[Place]:
     for m in mentions:
         _evidence(m, lex)
     ctx = _context(mentions)
+    home = _home_country(ctx)
     for m in mentions:
+        if home:
+            m.entries += _home_spellings(m, lex, home)
         others = _others(ctx, m)
         m.choice = _choose(m, others)
         if "admin" in m.evidence:
@@ -503,14 +600,19 @@ def find(doc: Doc, lang: str) -> list[Place]:
     taken |= {i for m in adjectives for i in range(m.span.start, m.span.end)}
     resolved += adjectives
     resolved.sort(key=lambda m: m.span.start)
-    for m in _unresolved(doc, lex, taken):
+    unresolved = _unresolved(doc, lex, taken)
+    for m in unresolved:
         if "site" in m.evidence:
             city = _city_for(m, resolved)
             if city is not None:
                 m.choice, m.within = city, m.span.text
-                resolved.append(m)
-                continue
-        if m.evidence & {"prep", "site", "admin"} and "per" not in m.evidence:
+    _same_name_as_site(unresolved, unresolved)
+    for m in unresolved:
+        if m.choice is not None:
+            resolved.append(m)
+            continue
+        needed = {"site", "admin"} if _after_article(m.span, lex) else {"prep", "site", "admin"}
+        if m.evidence & needed and not m.evidence & {"per", "team"}:
             resolved.append(m)
     resolved.sort(key=lambda m: m.span.start)
     return [_place(m) for m in resolved]

@@ -60,3 +60,15 @@ def test_cache_is_rebuilt_when_missing(tmp_path, monkeypatch):
     path.unlink()
     assert gazetteer.Gazetteer(path).find("Syria").level == "country"
     assert path.exists()
+
+
+def test_site_named_again_stays_in_its_city(nlp):
+    doc = nlp("Les civils réfugiés dans l'usine Khimprom de Kharkiv ont été évacués vers Poltava. "
+              "Les derniers évacués de Khimprom sont arrivés dimanche.")
+    sites = [p for p in places.find(doc, "fr") if p.text == "Khimprom"]
+    assert len(sites) == 2 and all(p.name == "Kharkiv" and p.within == "Khimprom" for p in sites)
+
+
+def test_unknown_name_after_article_needs_a_site_noun(nlp):
+    doc = nlp("Les festivaliers se sont retrouvés sur la Promenade Zénobie avant le concert à Beyrouth.")
+    assert [p.text for p in places.find(doc, "fr")] == ["Beyrouth"]
