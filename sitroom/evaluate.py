@@ -79,24 +79,33 @@ def km(a: dict, b: dict) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def greedy(gold: list, sys: list, *tests: Callable[[dict, dict], bool]) -> tuple[list, list, list]:
+def greedy(gold: list, sys: list, *tests: Callable[[dict, dict], bool | float | None]) -> tuple[list, list, list]:
     """Pair gold and system items, one to one, trying the tests in order of strength.
 
-    Each pass pairs every still-unpaired gold item with the first unpaired system
-    item that passes its test (for places: the same name first, then 25 km), so a
-    weak match never takes a system item that a strong one needed.
+    A test returns True/False, or a distance (None: no match). A yes/no pass pairs each
+    still-unpaired gold item with the first unpaired system item that passes; a distance
+    pass pairs the closest couples first. So a weak match never takes a system item that
+    a strong one needed (for places: the same name first, then the nearest within 25 km).
     Returns (pairs, missed gold, spurious system)."""
     used: set[int] = set()
     paired: dict[int, tuple] = {}
-    for same in tests:
+    for test in tests:
+        couples = []
         for gi, g in enumerate(gold):
             if gi in paired:
                 continue
             for i, s in enumerate(sys):
-                if i not in used and same(g, s):
-                    used.add(i)
-                    paired[gi] = (g, s)
-                    break
+                if i in used:
+                    continue
+                verdict = test(g, s)
+                if verdict is True or (verdict is not False and verdict is not None):
+                    couples.append((0.0 if verdict is True else float(verdict), gi, i))
+                    if verdict is True:
+                        break
+        for _, gi, i in sorted(couples):
+            if gi not in paired and i not in used:
+                used.add(i)
+                paired[gi] = (gold[gi], sys[i])
     missed = [g for gi, g in enumerate(gold) if gi not in paired]
     return list(paired.values()), missed, [s for i, s in enumerate(sys) if i not in used]
 
@@ -124,8 +133,9 @@ def _same_name(g: dict, s: dict) -> bool:
     return bool(g.get("name")) and norm(g.get("name")) == norm(s.get("name"))
 
 
-def _near(g: dict, s: dict) -> bool:
-    return km(g, s) <= 25.0
+def _near(g: dict, s: dict) -> float | None:
+    d = km(g, s)
+    return d if d <= 25.0 else None
 
 
 def _date_ok(gold: str | None, sys: str | None) -> bool:

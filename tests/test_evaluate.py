@@ -52,3 +52,9 @@ def test_place_matching_prefers_names_over_distance():
     sys = {"places": [{"name": "Idlib Governorate", "lat": 35.83, "lon": 36.67},
                       {"name": "Village A", "lat": 35.90, "lon": 36.60}]}
     assert score_report(gold, sys).tallies["places"].tp == 2
+
+
+def test_distance_pass_pairs_the_nearest_first():
+    gold = {"places": [{"name": "Hamlet", "lat": 31.00, "lon": -8.00}, {"name": "Town", "lat": 31.10, "lon": -8.10}]}
+    sys = {"places": [{"name": "Town B", "lat": 31.10, "lon": -8.11}, {"name": "Hamlet B", "lat": 31.01, "lon": -8.00}]}
+    assert score_report(gold, sys).tallies["places"].tp == 2
