@@ -342,7 +342,12 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
                 return Counted(None, inner.entry, a.end, doc[a.start])
         return None
     if nxt.lemma_.lower() in lex.after_elided or nxt.lower_ in lex.after_elided:
-        return _antecedent(doc, a, lex, ctx, a.end + 1)
+        found = _antecedent(doc, a, lex, ctx, a.end + 1)
+        state = _group_entry(doc, a.end + 1, lex) if a.end + 1 < sent_end else None
+        if found and state and state[0].get("action"):       # "neuf tués et douze autres blessés"
+            entry = dict(found.entry, action=state[0]["action"])
+            return Counted(doc[a.end + 1], entry, state[1], doc[a.end + 1], antecedent=found.antecedent)
+        return found
     if lex.word(nxt.text) in lex.pronoun_case or (a.end + 1 < sent_end and (
             lex.word(nxt.text), lex.word(doc[a.end + 1].text)) in lex.pronoun_case):
         end = a.end

@@ -97,6 +97,14 @@ def _capitalised(t: Token) -> bool:
     return t.text[:1].isupper() and any(c.isalpha() for c in t.text)
 
 
+def _name_prefix(doc: Doc, i: int) -> bool:
+    """A capital letter and apostrophe glued to a capitalised word ("N'Djamena", "N'Zérékoré"):
+    part of a name, not an elided function word, which would be lower-case or stand alone."""
+    t = doc[i]
+    return (len(t.text) == 2 and t.text[0].isupper() and t.text[1] in "'’" and not t.whitespace_
+            and i + 1 < len(doc) and _capitalised(doc[i + 1]))
+
+
 def _looks_like_name(span: Span, connectors: frozenset[str]) -> bool:
     """First and last tokens capitalised, the ones between capitalised or name connectors."""
     first, last = span[0], span[-1]
@@ -185,7 +193,8 @@ def _ngrams(doc: Doc, lex: Lexicon) -> list[Mention]:
         capital = _capitalised(t)
         stop = t.is_stop and t.lower_ not in articles
         if breaks[i] or not (capital or keys[i] in lex.first_words or keys[i] in articles) or \
-                (stop and (not capital or t.pos_ in ("ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV"))):
+                (stop and (not capital or t.pos_ in ("ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV"))
+                 and not _name_prefix(doc, i)):
             i += 1
             continue
         found = None
