@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
+from datetime import date as Date
 from functools import lru_cache
 from pathlib import Path
 
 from .lang import resource
 from .models import Event
 
-try:  # attribution lands later; events work without it
-    from .attribution import source_for as _source_for
+try:  # the attribution stage is optional: events work without it
+    from .attribution import inside_quote as _inside_quote, source_for as _source_for, subject_of as _subject_of
 except Exception:  # pragma: no cover - optional stage
-    _source_for = None
+    _source_for = _inside_quote = _subject_of = None
 
 DATA = Path(__file__).parent / "data"
 CITY_LEVELS = {"city", "below_city"}
 DATE_VALUE = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?")
+DISCOURSE_TIME = DISCOURSE_PLACE = True   # carry a paragraph's last time / city to an event lacking its own
+LINE = re.compile(r"[^\n]+")
+WEEK_VALUE = re.compile(r"^(\d{4})-W(\d{2})")
 
 
 # ----------------------------------------------------------------- resources
@@ -63,7 +68,10 @@ class Lexicon:
         self.sets = {k: set(lex.get(k, [])) for k in (
             "needs_place_object", "needs_person_object", "noun_only", "verb_only", "skip_inside_entities",
             "origin_preps", "destination_preps", "origin_types", "needs_plural_or_det", "claim_verbs",
-            "excluded_place_preps")}
+            "excluded_place_preps", "people_nouns", "place_or_bare", "not_reflexive", "reflexive_words",
+            "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
+            "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
+            "non_anchor_time_preps", "one_off_types")}
         self.blocked = {k: set(v) for k, v in lex.get("blocked_objects", {}).items()}
         self.context = {k: set(v) for k, v in lex.get("needs_context", {}).items()}
         self.plover = lex.get("plover_by_lemma", {})
@@ -95,6 +103,9 @@ def lexicon(lang: str) -> Lexicon:
 
 # ------------------------------------------------------------------ helpers
 
+ORG_ACTORS = {"government", "igo", "ngo", "military", "armed_group", "party", "media", "company", "organisation"}
+
+
 def _distance(a, b) -> int:
     """Number of dependency edges between two tokens of the same sentence."""
     chain = {t.i: n for n, t in enumerate([a, *a.ancestors])}
@@ -104,14 +115,39 @@ def _distance(a, b) -> int:
     return 99
 
 
+def _descent(a, b) -> list:
+    """The tokens on the way down from the common ancestor of a and b to b (ancestor excluded)."""
+    up = {t.i for t in [a, *a.ancestors]}
+    path = []
+    for t in [b, *b.ancestors]:
+        if t.i in up:
+            return path
+        path.append(t)
+    return path
+
+
+def _finite(verb) -> bool:
+    return "Fin" in verb.morph.get("VerbForm") or any(c.dep_.startswith("aux") for c in verb.children)
+
+
+def _crosses_clause(trigger, root, lex: Lexicon, finite_only: bool = False) -> bool:
+    """Whether reaching `root` from the trigger enters another clause (a relative clause,
+    reported speech, a subordinate clause) that the trigger does not head."""
+    path = _descent(trigger, root)
+    if not path:
+        return False
+    top = path[-1].head
+    for t in path:
+        if t.dep_ in lex.sets["clause_deps"] and (not finite_only or _finite(t)):
+            if top.i == trigger.i and t.dep_ == "acl:relcl" and t.head.i == trigger.i:
+                continue        # a clause describing the trigger itself ("l'explosion, survenue mardi")
+            return True
+    return False
+
+
 def _root(doc, start: int, end: int):
     span = doc.char_span(start, end, alignment_mode="expand")
     return span.root if span is not None and len(span) else None
-
-
-def _segment_key(text, sent, token) -> tuple[int, int]:
-    """The sentence and the line a token lies in (titles are lines of their own)."""
-    return sent.start, text.count("\n", sent.start_char, token.idx)
 
 
 def _is_heading(text, segment, lex) -> bool:
@@ -130,9 +166,15 @@ def _segment(doc, text, token, sent):
 
 
 def _day(value: str | None) -> str | None:
-    """A TIMEX3 value reduced to the day or coarser ISO date, else None."""
+    """A TIMEX3 value reduced to the day or coarser ISO date (a week to its month), else None."""
     if not value:
         return None
+    w = WEEK_VALUE.match(value)
+    if w:
+        try:
+            return Date.fromisocalendar(int(w.group(1)), int(w.group(2)), 4).isoformat()[:7]
+        except ValueError:
+            return w.group(1)
     m = DATE_VALUE.match(value)
     if not m:
         return None
@@ -149,6 +191,34 @@ def _clause_words(token) -> set[str]:
             words.add(c.lemma_.lower())
             words.add(c.lower_)
     return words
+
+
+def _prep(root) -> str:
+    """The preposition of a phrase; a conjunct without one shares its first conjunct's."""
+    cases = [c.lower_ for c in root.children if c.dep_ == "case"]
+    if not cases and root.dep_ == "conj" and root.head.i != root.i:
+        return _prep(root.head)
+    return cases[0] if cases else ""
+
+
+def _in_quote(doc, token, lang) -> bool:
+    if _inside_quote is None:
+        return False
+    try:
+        return _inside_quote(doc, token.idx, token.idx + len(token), lang) is not None
+    except Exception:
+        return False
+
+
+def _subject(token, lang):
+    """Who acts through a verb trigger: the attribution stage's subject, else the parse's."""
+    if _subject_of is not None:
+        try:
+            return _subject_of(token, lang)
+        except Exception:
+            pass
+    subj = [c for c in token.children if c.dep_ in ("nsubj", "obl:agent")]
+    return subj[0] if subj else None
 
 
 # ------------------------------------------------------------------ triggers
@@ -180,11 +250,19 @@ def _place_roots(doc) -> dict[int, object]:
     return out
 
 
-def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict) -> bool:
+def _inside_entity(token, lex: Lexicon) -> bool:
+    """Inside a name ("Haut-Commissariat pour les réfugiés"), unless the trigger is a common
+    noun that opens the name ("la tempête Daniel", "le cyclone Idai")."""
+    if token.ent_type_ not in lex.sets["skip_inside_entities"]:
+        return False
+    return not (token.ent_iob_ == "B" and token.text[:1].islower())
+
+
+def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str = "fr") -> bool:
     """Whether a token bearing a trigger lemma really names a happening here."""
     if token.pos_ in ("PROPN", "DET", "ADP", "PRON", "PUNCT", "NUM"):
         return False
-    if token.ent_type_ in lex.sets["skip_inside_entities"]:
+    if _inside_entity(token, lex):
         return False
     if lemma in lex.sets["noun_only"] and token.pos_ not in ("NOUN",):
         return False
@@ -192,8 +270,13 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict) -> bool:
         return False
     if lemma in lex.context:
         near = {c.lemma_.lower() for c in token.children} | {c.lower_ for c in token.children}
+        if token.dep_ in ("xcomp", "acl") and token.pos_ == "ADJ":
+            near |= {c.lower_ for c in token.head.children}
         if not near & lex.context[lemma]:
             return False
+    if lemma in lex.sets["not_reflexive"] and any(
+            c.lower_ in lex.sets["reflexive_words"] for c in token.children if c.dep_.startswith("expl")):
+        return False
     objects = [c for c in token.children if c.dep_ in ("obj", "nmod", "obl:arg", "nsubj:pass", "obl")]
     if lemma in lex.blocked and any(o.lemma_.lower() in lex.blocked[lemma] for o in objects):
         return False
@@ -203,10 +286,23 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict) -> bool:
                          if c.dep_ in ("nmod", "flat:name", "appos") and _prep(c) in ("de", "d'", "")]
         if not any(t.i in place_tokens for t in reach):
             return False
+    if lemma in lex.sets["place_or_bare"]:
+        nmods = [c for c in token.children if c.dep_ == "nmod" and _prep(c) in lex.sets["origin_preps"]]
+        if any(not any(t.i in place_tokens for t in c.subtree) for c in nmods):
+            return False        # "le siège du parti": a seat, not a siege
+    people = lex.sets["people_nouns"]
+    if (lemma in people or lex.form_lemma.get(token.lower_) in people or token.lemma_.lower() in people) \
+            and _names_people(token, place_tokens):
+        return False
     if lemma in lex.sets["needs_person_object"]:
         if token.pos_ == "VERB" and not objects and token.dep_ not in ("acl", "amod", "advcl"):
             return False
-    if lemma in lex.sets["claim_verbs"] and not _is_claim(token):
+        patients = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
+        if token.dep_ in ("acl", "amod"):
+            patients.append(token.head)
+        if patients and not any(_is_person(p, lex) for p in patients):
+            return False        # "libérant une vague": a thing set free, not people
+    if lex.lemma_type.get(lemma) == "statement" and not _is_statement(token, lemma, lex, lang):
         return False
     if lemma in lex.sets["needs_plural_or_det"] and token.pos_ == "NOUN":
         if "Plur" not in token.morph.get("Number") and not any(c.dep_ == "det" for c in token.children):
@@ -214,18 +310,81 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict) -> bool:
     return True
 
 
-def _is_claim(token) -> bool:
-    """A reporting verb that makes a claim: finite, with a speaker, giving no count."""
-    if token.pos_ != "VERB" or token.dep_ in ("acl", "amod", "acl:relcl"):
-        return False
-    if any(c.dep_.startswith("expl") for c in token.children):
-        return False
-    if not any(c.dep_ in ("nsubj", "obl:agent") and c.lower_ != "on" for c in token.children):
-        return False
-    return not any(t.like_num or t.pos_ == "NUM" for t in token.subtree)
+def _is_person(token, lex: Lexicon) -> bool:
+    """A noun phrase for people: a name, a pronoun, a counted group or a word for people."""
+    if token.pos_ in ("PROPN", "PRON") or token.ent_type_ == "PER":
+        return True
+    if any(c.pos_ == "NUM" or c.like_num for c in token.children):
+        return True
+    return token.lemma_.lower() in lex.sets["person_words"] or token.lower_ in lex.sets["person_words"]
 
 
-def _triggers(doc, text, lex: Lexicon) -> list[tuple]:
+def _names_people(token, place_tokens) -> bool:
+    """A word for people ("les déplacés", "un camp de réfugiés") rather than for their flight:
+    used as a noun, with no place they came from, or as the modifier of another noun."""
+    nominal = token.pos_ in ("NOUN", "PRON") or any(c.dep_ == "det" for c in token.children) \
+        or token.dep_ in ("nsubj", "obj", "nmod", "obl", "obl:arg", "nsubj:pass")
+    if not nominal:
+        return False
+    if token.dep_ == "nmod" and token.head.pos_ == "NOUN":
+        return True
+    return not any(t.i in place_tokens for t in token.subtree if t.i != token.i)
+
+
+def _is_statement(token, lemma: str, lex: Lexicon, lang: str) -> bool:
+    """An accusation, demand, denial or claim someone makes — not reported speech inside a
+    quotation, a participle used as an adjective, an infinitive of purpose, or a source
+    merely giving news or a toll."""
+    doc = token.doc
+    if _in_quote(doc, token, lang):
+        return False
+    reporting = lemma in lex.sets["claim_verbs"] or lemma in lex.sets["announce_verbs"]
+    if token.pos_ == "NOUN":
+        return not reporting
+    if token.dep_ in ("acl", "amod") and not any(c.dep_ == "obl:agent" for c in token.children):
+        return False
+    if "Inf" in token.morph.get("VerbForm") and token.dep_ in ("advcl", "acl", "obl", "nmod"):
+        return False
+    subj = _speaker(token, lang)
+    if subj is None or subj.lower_ in lex.sets["impersonal_subjects"]:
+        return False
+    subject = {t.i for t in subj.subtree}
+    if lemma in lex.sets["announce_verbs"] and not any(
+            c.dep_ == "obj" and c.pos_ == "NOUN" and c.i not in subject for c in token.children):
+        return False            # news reported ("…, a annoncé l'ONU"), not a decision announced
+    if lemma in lex.sets["claim_verbs"]:
+        if any(c.dep_.startswith("expl") for c in token.children):
+            return False
+        said = [t for c in token.children if c.dep_ in ("obj", "ccomp", "xcomp") and c.i != subj.i
+                for t in c.subtree]
+        if not said:
+            return _after_quote(token, lang)
+        lo, hi = min(t.idx for t in said), max(t.idx + len(t) for t in said)
+        if any(lo <= f.start < hi for f in doc._.figures or []):
+            return False        # a source giving a toll, not a claim
+    return True
+
+
+def _after_quote(token, lang) -> bool:
+    """A verb in the incise right after a direct quotation ("« … », a assuré le porte-parole")."""
+    text = token.doc.text
+    for q in token.doc._.quotes or []:
+        if 0 <= token.idx - q.end <= 12 and text[q.end:token.idx].strip(" ,\u00a0»\"”").split() in ([], ["a"], ["ont"]):
+            return True
+    return False
+
+
+def _speaker(token, lang):
+    """Who speaks through a statement verb; a verb coordinated with another shares its subject."""
+    if token.pos_ == "ADJ" and token.dep_ in ("xcomp", "acl"):     # "s'est dit indigné"
+        return _speaker(token.head, lang)
+    if token.dep_ == "conj" and token.head.pos_ == "VERB" and not any(
+            c.dep_ in ("nsubj", "nsubj:pass") for c in token.children):
+        return _speaker(token.head, lang)
+    return _subject(token, lang)
+
+
+def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
     """[(token, type, lemma-or-phrase)] in text order, one per trigger token."""
     found, covered = _phrase_triggers(doc, text, lex)
     place_tokens = _place_roots(doc)
@@ -233,10 +392,28 @@ def _triggers(doc, text, lex: Lexicon) -> list[tuple]:
         if token.i in covered or token.i in place_tokens:
             continue
         lemma = lex.lemma_of(token)
-        if lemma and _acceptable(token, lemma, lex, place_tokens):
+        if lemma and _acceptable(token, lemma, lex, place_tokens, lang):
             found.append((token, lex.lemma_type[lemma], lemma))
     found.sort(key=lambda f: f[0].i)
-    return found
+    return _drop_nested(found, lex)
+
+
+def _drop_nested(found: list, lex: Lexicon) -> list:
+    """One trigger per happening in a clause: a trigger within two edges below another of
+    its type ("a tiré une salve de roquettes") is the same happening; one below a trigger
+    that absorbs its type is part of it ("une frappe suivie d'un incendie") or its topic
+    ("des négociations sur une trêve")."""
+    by_i = {t.i: typ for t, typ, _ in found}
+    absorbs = lex.raw.get("absorbs", {})
+    out = []
+    for token, typ, lemma in found:
+        heads = [token.head, token.head.head, token.head.head.head]
+        if typ != "statement" and any(h.i != token.i and by_i.get(h.i) == typ for h in heads[:2]):
+            continue
+        if any(h.i != token.i and typ in absorbs.get(by_i.get(h.i), ()) for h in heads):
+            continue
+        out.append((token, typ, lemma))
+    return out
 
 
 # ------------------------------------------------------------------ linking
@@ -265,35 +442,146 @@ def _nearest(trigger, anchors, rivals, bonus=None):
     return best
 
 
-def _prep(root) -> str:
-    cases = [c.lower_ for c in root.children if c.dep_ == "case"]
-    return cases[0] if cases else ""
+def _frames(trigger, rivals, lex: Lexicon) -> list:
+    """Rivals that only frame the trigger in time and place ("lors d'un sommet vendredi à
+    Harare, ils ont réclamé…")."""
+    out = []
+    doc = trigger.doc
+    for r in rivals:
+        if trigger.i not in (r.head.i, r.head.head.i):
+            continue
+        lo = r.left_edge.i
+        words = {doc[k].lower_.replace("’", "'") for k in range(max(lo - 2, 0), lo + 1)}
+        two = {f"{doc[k].lower_} {doc[k + 1].lower_}".replace("’", "'") for k in range(max(lo - 3, 0), lo + 1)}
+        if (words | two) & lex.sets["frame_preps"]:
+            out.append(r)
+    return out
 
 
-def _date_for(trigger, times, rivals) -> tuple[str | None, object]:
+def _date_for(trigger, typ, times, rivals, lex: Lexicon, kinds: dict) -> tuple[str | None, object]:
+    """The trigger's own time; else a time governing its clause (inherited)."""
     usable = [(t, r) for t, r in times if t.type in ("DATE", "TIME") and _day(t.value)]
-    time = _nearest(trigger, usable, rivals)
-    return (_day(time.value) if time else None), time
+    frames = _frames(trigger, rivals, lex)
+    near = [r for r in rivals if r not in frames]
+    reachable = [(t, r) for t, r in usable if not _crosses_clause(trigger, r, lex, finite_only=True)]
+    time = _nearest(trigger, reachable, near)
+    if time is not None:
+        return _day(time.value), time
+    levels = {}
+    for n, a in enumerate(trigger.ancestors):
+        if kinds.get(a.i) == "statement" and typ != "statement":
+            continue            # when an accusation was made is not when the act happened
+        levels[a.i] = n
+    inherited = [(levels[r.head.i], t) for t, r in usable if r.head.i in levels]
+    if inherited:
+        time = min(inherited, key=lambda x: x[0])[1]
+        return _day(time.value), time
+    return None, None
 
 
-def _place_for(trigger, typ, places, rivals, lex: Lexicon):
-    usable = [(p, r) for p, r in places if p.level not in ("continent", "water") and (p.name or p.country)
-              and (typ == "statement" or _prep(r) not in lex.sets["excluded_place_preps"])]
+def _reference_point(root, lex: Lexicon) -> bool:
+    """A place named only to locate another ("à 30 km de Damas", "au nord de la capitale",
+    "près de Kidal")."""
+    if any(c.lower_ in lex.sets["distance_words"] for c in root.head.children if c.dep_ == "advmod"):
+        return True
+    t = root
+    for _ in range(3):
+        t = t.head
+        word = t.lower_
+        if word in lex.sets["distance_words"]:
+            return True
+        if word in lex.sets["direction_words"] and _prep(t) in lex.sets["direction_preps"]:
+            return True
+        if t.head.i == t.i:
+            break
+    return False
 
+
+def _inside_org(place, actors) -> bool:
+    """A place word inside an organisation's name ("le ministère de la Défense")."""
+    for a in actors:
+        if a.type in ORG_ACTORS and a.start <= place.start and place.end <= a.end and (a.end - a.start) > (place.end - place.start):
+            if a.country is None or a.text.lower().find(place.text.lower()) > 0:
+                return True
+    return False
+
+
+def _agent_places(trigger, lang) -> set[int]:
+    """Tokens of the subject that acts ("l'Égypte a envoyé de l'aide"): a country there is an agent."""
+    verb = trigger if trigger.pos_ == "VERB" else (trigger.head if trigger.dep_ == "obj" else None)
+    if verb is None:
+        return set()
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "obl:agent")]
+    return {t.i for s in subj for t in s.subtree}
+
+
+def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
+    agents = _agent_places(trigger, lang) if typ != "statement" else set()
+    out = []
+    for p, r in places:
+        if p.level in ("continent", "water") or not (p.name or p.country):
+            continue
+        if _inside_org(p, actors) or _reference_point(r, lex):
+            continue
+        prep = _prep(r)
+        if typ != "statement" and prep in lex.sets["excluded_place_preps"]:
+            if not (typ in lex.sets["target_types"] and prep in lex.sets["target_place_preps"]
+                    and p.level in CITY_LEVELS):
+                continue
+        if typ == "aid" and prep not in lex.sets["locative_preps"]:
+            continue
+        if p.level == "country" and r.i in agents:
+            continue
+        if typ != "statement" and _crosses_clause(trigger, r, lex):
+            continue
+        if typ in lex.sets["origin_types"] and _toward(trigger, r, lex):
+            continue            # people are evacuated or flee from a place, not to it
+        out.append((p, r))
+    return out
+
+
+def _destination(root, lex: Lexicon) -> bool:
+    """A place people or things go to ("vers Idleb", "en direction d'Idleb")."""
+    return _prep(root) in lex.sets["destination_preps"] or (
+        root.head.lower_ in lex.sets["destination_words"] and _prep(root.head) != "")
+
+
+def _toward(trigger, root, lex: Lexicon) -> bool:
+    """Whether a place lies on a destination phrase ("transférés vers des hôpitaux de Saïda")."""
+    for t in _descent(trigger, root):
+        if _prep(t) in lex.sets["destination_preps"]:
+            return True
+    return False
+
+
+def _place_for(trigger, typ, usable, rivals, lex: Lexicon):
     def bonus(place, root):
         prep = _prep(root)
         b = 0.5 if place.level in CITY_LEVELS else 0
         if typ in lex.sets["origin_types"]:
-            b += 1 if prep in lex.sets["origin_preps"] else -1 if prep in lex.sets["destination_preps"] else 0
+            b += 1 if prep in lex.sets["origin_preps"] else 0
+            b -= 3 if _toward(trigger, root, lex) else 0
         return b
 
-    return _nearest(trigger, usable, rivals, bonus)
+    frames = _frames(trigger, rivals, lex)
+    return _nearest(trigger, usable, [r for r in rivals if r not in frames], bonus)
+
+
+def _conj_places(place, usable, locative) -> list:
+    """Other cities coordinated with the chosen one ("à Nyala et à El-Facher")."""
+    roots = {id(p): r for p, r in usable}
+    root = roots.get(id(place))
+    if root is None or place.level not in CITY_LEVELS:
+        return []
+    return [p for p, r in usable if r.dep_ == "conj" and r.head.i == root.i and p.level in CITY_LEVELS
+            and p.name and p.name != place.name and _prep(r) in locative]
 
 
 def _main_places(doc) -> tuple[object, str | None]:
-    """The report's most-mentioned city and most-mentioned country."""
+    """The report's most-mentioned city (datelines aside) and most-mentioned country."""
     places = doc._.places or []
-    cities = Counter(p.name for p in places if p.level == "city" and p.name and not p.within)
+    cities = Counter(p.name for p in places if p.level == "city" and p.name and not p.within
+                     and not p.text.isupper())
     countries = Counter(p.country for p in places if p.country)
     city = None
     if cities:
@@ -353,10 +641,20 @@ def _roles(trigger, actors) -> tuple[str | None, str | None]:
     return agent, target
 
 
-def _speaker_country(doc, trigger, actors) -> str | None:
+def _speaker_tokens(token, lang) -> list:
+    subj = _speaker(token, lang) if token.pos_ != "NOUN" else None
+    if subj is None:
+        subj_list = [c for c in token.children if c.dep_ in ("nsubj", "obl:agent")]
+        if token.pos_ == "NOUN":
+            subj_list += [c for c in token.children if c.dep_ == "nmod" and _prep(c) in ("de", "d'", "du", "des")]
+        return [t for s in subj_list for t in s.subtree]
+    return list(subj.subtree)
+
+
+def _speaker_country(doc, span_tokens, actors) -> str | None:
     """Country of who speaks: an actor in the subject phrase, else a country-level place there."""
-    subj = [c for c in trigger.children if c.dep_ in ("nsubj", "obl:agent")]
-    span_tokens = [t for s in subj for t in s.subtree] or [trigger]
+    if not span_tokens:
+        return None
     lo, hi = min(t.idx for t in span_tokens), max(t.idx + len(t) for t in span_tokens)
     for actor in actors:
         if actor.country and lo <= actor.start < hi:
@@ -365,6 +663,29 @@ def _speaker_country(doc, trigger, actors) -> str | None:
         if place.country and lo <= place.start < hi:
             return place.country
     return None
+
+
+def _statement_place(doc, token, place, actors, main_country, lex, lang):
+    """A statement's place only when the text puts the speaker or the speaking there."""
+    speaker = _speaker_tokens(token, lang)
+    country = _speaker_country(doc, speaker, actors)
+    spoken = {t.i for t in speaker}
+    subj = _speaker(token, lang) if token.pos_ != "NOUN" else None
+    if subj is not None:            # "Kigali dément", "Paris a appelé au calme"
+        for p in doc._.places or []:
+            if p.start <= subj.idx < p.end and p.level in CITY_LEVELS and p.name:
+                return p.name, p.country
+    for p in doc._.places or []:     # "un responsable joint à Port-Soudan"
+        root = _root(doc, p.start, p.end)
+        if root is not None and root.i in spoken and p.level in CITY_LEVELS and p.name \
+                and _prep(root) in lex.sets["locative_preps"] and not _inside_org(p, actors):
+            return p.name, p.country or country
+    if place is not None and place.level in CITY_LEVELS and place.name:
+        root = _root(doc, place.start, place.end)
+        said = {t.i for c in token.children if c.dep_ in ("obj", "ccomp", "xcomp") for t in c.subtree}
+        if root is not None and root.i not in said and root.i not in spoken and _distance(token, root) <= 2:
+            return place.name, place.country or country
+    return None, country or main_country
 
 
 # ------------------------------------------------------------------ main
@@ -377,65 +698,130 @@ def find(doc, lang: str) -> list[Event]:
         return []
 
 
+class _Mention:
+    """One trigger's event with what is known about how its facts were found."""
+    __slots__ = ("event", "heading", "para", "sent", "date_guessed", "place_guessed", "speaker")
+
+    def __init__(self, event, heading, para, sent, date_guessed, place_guessed, speaker=None):
+        self.event, self.heading, self.para, self.sent = event, heading, para, sent
+        self.date_guessed, self.place_guessed, self.speaker = date_guessed, place_guessed, speaker
+
+
+def _heading_lines(text, lex: Lexicon) -> list[tuple[int, int]]:
+    """Character ranges of the lines that do not end like a sentence (titles, subheadings)."""
+    ends = tuple(lex.raw.get("sentence_end", "."))
+    return [(m.start(), m.end()) for m in LINE.finditer(text) if m.group().strip()
+            and not m.group().rstrip().endswith(ends)]
+
+
+def _paragraphs(text) -> list[int]:
+    """Start offsets of the paragraphs (blocks separated by blank lines)."""
+    return [0] + [m.end() for m in re.finditer(r"\n\s*\n", text)]
+
+
+def _discourse(items, segment_start, para_start, heading_ranges):
+    """The last item before the segment in its paragraph, outside headings (discourse anchor)."""
+    best = None
+    for item, root in items:
+        if para_start <= item.start < segment_start and not any(a <= item.start < b for a, b in heading_ranges):
+            best = (item, root)
+    return best
+
+
 def _find(doc, lang: str) -> list[Event]:
     if not len(doc):
         return []
     lex = lexicon(lang)
     codes = event_types()
+    text = doc.text
     times_all = doc._.times or []
     places_all = doc._.places or []
     actors = doc._.actors or []
     figures = doc._.figures or []
     doc_date = doc._.date
     main_city, main_country = _main_places(doc)
-    events: list[Event] = []
-    headings: list[bool] = []
-    text = doc.text
-    triggers = _triggers(doc, text, lex)
-    sents = {t.i: s for s in doc.sents for t in s} if triggers else {}
+    triggers = _triggers(doc, text, lex, lang)
+    if not triggers:
+        return []
+    sents = {t.i: t.sent for t, _, _ in triggers}
+    kinds = {t.i: typ for t, typ, _ in triggers}
+    paras = _paragraphs(text)
+    time_roots = [(t, r) for t, r in _anchors(doc, times_all, doc[:])
+                  if t.type in ("DATE", "TIME") and _day(t.value)]
+    place_roots = _anchors(doc, places_all, doc[:])
     by_segment: dict[tuple, list] = {}
     for trig in triggers:
-        by_segment.setdefault(_segment_key(text, sents[trig[0].i], trig[0]), []).append(trig)
-    for trigs in by_segment.values():
-        sent = _segment(doc, text, trigs[0][0], sents[trigs[0][0].i])
+        sent = sents[trig[0].i]
+        key = (sent.start, text.count("\n", sent.start_char, trig[0].idx))
+        by_segment.setdefault(key, []).append(trig)
+    segments = {k: _segment(doc, text, v[0][0], sents[v[0][0].i]) for k, v in by_segment.items()}
+    heading_ranges = _heading_lines(text, lex)
+    mentions: list[_Mention] = []
+    for key, trigs in by_segment.items():
+        sent = segments[key]
+        para_start = paras[bisect_right(paras, sent.start_char) - 1]
         times = _anchors(doc, times_all, sent)
         places = _anchors(doc, places_all, sent)
         tokens = [t for t, _, _ in trigs]
         heading = _is_heading(text, sent, lex)
-        seen_statement = False
+        spoken = set()
         for token, typ, lemma in trigs:
             rivals = [t for t in tokens if t is not token]
-            date, time = _date_for(token, times, rivals)
+            date, time = _date_for(token, typ, times, rivals, lex, kinds)
+            if date is None and not heading and DISCOURSE_TIME:
+                anchor = _discourse([(t, r) for t, r in time_roots if _prep(r) not in lex.sets["non_anchor_time_preps"]
+                                     and t.text.split()[0].lower() not in lex.sets["non_anchor_time_preps"]],
+                                    sent.start_char, para_start, heading_ranges)
+                if anchor is not None:
+                    time = anchor[0]
+                    date = _day(time.value)
             status = "occurred" if typ == "statement" else _status(token, typ, time, sent, lex, doc_date)
-            place = _place_for(token, typ, places, rivals, lex)
+            usable = _usable_places(token, typ, places, lex, actors, lang)
+            place = _place_for(token, typ, usable, rivals, lex)
+            place_guessed = False
+            speaker = None
             if typ == "statement":
-                if seen_statement:
+                speaker = _speaker(token, lang) if token.pos_ != "NOUN" else None
+                skey = speaker.i if speaker is not None else -1
+                if skey in spoken:
                     continue
-                seen_statement = True
-                name, country = _statement_place(doc, token, place, actors, main_country)
+                spoken.add(skey)
+                name, country = _statement_place(doc, token, place, actors, main_country, lex, lang)
             else:
+                if place is None and not heading and DISCOURSE_PLACE:
+                    cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
+                            and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
+                            and not _destination(r, lex)]
+                    cand = _usable_places(token, typ, cand, lex, actors, lang)
+                    anchor = _discourse(cand, sent.start_char, para_start, heading_ranges)
+                    if anchor is not None:
+                        place = anchor[0]
+                        place_guessed = True
                 name, country = _event_place(place, main_city, main_country)
+                place_guessed = place_guessed or place is None
             guessed = date is None
             if guessed and status in ("occurred", "ongoing", "failed", "denied") and doc_date:
                 date = doc_date
             agent, target = _roles(token, actors)
-            lat = lon = None
-            if place is not None and name == place.name:
-                lat, lon = place.lat, place.lon
-            elif name and main_city is not None and name == main_city.name:
-                lat, lon = main_city.lat, main_city.lon
-            headings.append((heading, guessed))
-            events.append(Event(
-                type=typ, trigger=token.text if " " not in lemma else lemma,
-                start=token.idx, end=token.idx + len(token), sentence=sent.text.strip(), date=date,
-                place=name, country=country, lat=lat, lon=lon, status=status, agent=agent, target=target,
-                figures=_figures_for(doc, token, figures, rivals, sent),
-                plover=lex.plover.get(lemma) or codes.get(typ, {}).get("plover"),
-                acled=codes.get(typ, {}).get("acled")))
-    body = {(ev.type, ev.place or ev.country) for ev, (h, _) in zip(events, headings) if not h}
-    kept = [(ev, g) for ev, (h, g) in zip(events, headings)
-            if not h or (ev.type, ev.place or ev.country) not in body]
-    merged = _merge(kept)
+            places_here = [(name, country, place)]
+            if typ != "statement" and place is not None and not place_guessed:
+                places_here += [(p.name, p.country, p) for p in _conj_places(place, usable, lex.sets["locative_preps"])]
+            for name, country, where in places_here:
+                lat = lon = None
+                if where is not None and name == where.name:
+                    lat, lon = where.lat, where.lon
+                elif name and main_city is not None and name == main_city.name:
+                    lat, lon = main_city.lat, main_city.lon
+                ev = Event(
+                    type=typ, trigger=token.text if " " not in lemma else lemma,
+                    start=token.idx, end=token.idx + len(token), sentence=sent.text.strip(), date=date,
+                    place=name, country=country, lat=lat, lon=lon, status=status, agent=agent, target=target,
+                    figures=_figures_for(doc, token, figures, rivals, sent),
+                    plover=lex.plover.get(lemma) or codes.get(typ, {}).get("plover"),
+                    acled=codes.get(typ, {}).get("acled"))
+                mentions.append(_Mention(ev, heading, para_start, sent.start_char, guessed, place_guessed,
+                                         speaker))
+    merged = _merge(mentions, lex)
     for ev in merged:
         ev.attribution = _attribution(doc, ev.start, ev.end, lang)
     return merged
@@ -449,17 +835,6 @@ def _event_place(place, main_city, main_country):
     if main_city is not None:
         return main_city.name, main_city.country
     return None, main_country
-
-
-def _statement_place(doc, token, place, actors, main_country):
-    """A statement's place only when the text puts the speaker or the speaking there."""
-    country = _speaker_country(doc, token, actors)
-    if place is not None and place.level in CITY_LEVELS and place.name:
-        root = _root(doc, place.start, place.end)
-        said = {t.i for c in token.children if c.dep_ in ("obj", "ccomp", "xcomp") for t in c.subtree}
-        if root is not None and root.i not in said and _distance(token, root) <= 2:
-            return place.name, place.country or country
-    return None, country or main_country
 
 
 def _figures_for(doc, token, figures, rivals, sent) -> list[int]:
@@ -482,23 +857,75 @@ def _attribution(doc, start: int, end: int, lang: str) -> str | None:
         return None
 
 
-def _merge(events: list[tuple[Event, bool]]) -> list[Event]:
-    """One event per type + date + place; a mention with a guessed date joins an event
-    of the same type and place; statements are kept apart."""
-    kept: list[Event] = []
-    index: dict[tuple, Event] = {}
-    by_place: dict[tuple, Event] = {}
-    for ev, guessed in sorted(events, key=lambda eg: eg[1]):
+def _dates_agree(a: _Mention, b: _Mention, one_off: bool) -> bool:
+    da, db = a.event.date, b.event.date
+    if a.date_guessed or b.date_guessed or not da or not db:
+        return True
+    if da.startswith(db) or db.startswith(da):
+        return True
+    if one_off and len(da) == len(db) == 10:
+        try:
+            return abs((Date.fromisoformat(da) - Date.fromisoformat(db)).days) <= 2
+        except ValueError:
+            return False
+    return False
+
+
+def _places_agree(a: _Mention, b: _Mention) -> bool:
+    pa, pb = a.event, b.event
+    if (pa.place, pa.country) == (pb.place, pb.country):
+        return True
+    if (pa.place is None or pb.place is None) and (a.place_guessed or b.place_guessed):
+        return (pa.country or pb.country) == (pb.country or pa.country)
+    return False
+
+
+def _absorb(kept: _Mention, new: _Mention) -> None:
+    """Fill what the kept mention only guessed with what the new one states."""
+    k, n = kept.event, new.event
+    k.figures = sorted(set(k.figures) | set(n.figures))
+    if (kept.date_guessed and not new.date_guessed) or (
+            not new.date_guessed and k.date and n.date and len(n.date) > len(k.date)):
+        k.date, kept.date_guessed = n.date, False
+    elif not new.date_guessed and k.date and n.date and len(n.date) == len(k.date) and n.date < k.date:
+        k.date = n.date
+    if kept.place_guessed and not new.place_guessed:
+        k.place, k.country, k.lat, k.lon = n.place, n.country, n.lat, n.lon
+        kept.place_guessed = False
+
+
+def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
+    """One event per happening: mentions of the same type whose dates and places agree are
+    merged; a statement merges with the previous one of the same speaker country and date
+    in the same paragraph; a headline merges into the body event it announces."""
+    body = [m for m in mentions if not m.heading]
+    order = sorted(body, key=lambda m: (m.date_guessed + m.place_guessed, m.event.start))
+    kept: list[_Mention] = []
+    for m in order:
+        ev = m.event
         if ev.type == "statement":
-            kept.append(ev)
             continue
-        where = (ev.type, ev.place or ev.country)
-        first = by_place.get(where) if guessed else index.get((ev.type, ev.date, where))
-        if first is not None:
-            first.figures = sorted(set(first.figures) | set(ev.figures))
+        one_off = ev.type in lex.sets["one_off_types"]
+        same = next((k for k in kept if k.event.type == ev.type and _dates_agree(k, m, one_off)
+                     and _places_agree(k, m)), None)
+        if same is not None:
+            _absorb(same, m)
             continue
-        index[(ev.type, ev.date, where)] = ev
-        by_place.setdefault(where, ev)
-        kept.append(ev)
-    kept.sort(key=lambda ev: ev.start)
-    return kept
+        kept.append(m)
+    statements = sorted((m for m in body if m.event.type == "statement"), key=lambda m: m.event.start)
+    for m in statements:
+        last = next((k for k in reversed(kept) if k.event.type == "statement"), None)
+        if (last is not None and last.para == m.para and last.event.country == m.event.country
+                and last.event.place == m.event.place and _dates_agree(last, m, False)):
+            continue
+        kept.append(m)
+    for m in (m for m in mentions if m.heading):
+        ev = m.event
+        if any(k.event.type == ev.type and _dates_agree(k, m, True) and (
+                ev.place is None or ev.place == k.event.place) and ev.country in (k.event.country, None)
+               for k in kept):
+            continue
+        kept.append(m)
+    out = [m.event for m in kept]
+    out.sort(key=lambda ev: ev.start)
+    return out

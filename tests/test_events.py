@@ -37,11 +37,13 @@ def _doc(nlp, case):
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] or "empty" for c in CASES])
 def test_events(nlp, case):
     found = events.find(_doc(nlp, case), "fr")
-    for want in case["expect"]:
+    for want in case.get("expect", []):
         hits = [ev for ev in found if all(getattr(ev, k) == v for k, v in want.items())]
         assert hits, f"{want} not in {[ev.model_dump(include={'type', 'status', 'date', 'place', 'country'}) for ev in found]}"
     for typ in case.get("absent", []):
         assert not [ev for ev in found if ev.type == typ]
+    if "absent_place" in case:
+        assert not [ev for ev in found if ev.place == case["absent_place"]]
     for typ, n in case.get("count", {}).items():
         assert len([ev for ev in found if ev.type == typ]) == n
 
