@@ -90,7 +90,7 @@ def greedy(gold: list, sys: list, *tests: Callable[[dict, dict], bool | float | 
     used: set[int] = set()
     paired: dict[int, tuple] = {}
     for test in tests:
-        couples = []
+        couples = []                 # (distance, gold, system) of a distance pass
         for gi, g in enumerate(gold):
             if gi in paired:
                 continue
@@ -98,10 +98,12 @@ def greedy(gold: list, sys: list, *tests: Callable[[dict, dict], bool | float | 
                 if i in used:
                     continue
                 verdict = test(g, s)
-                if verdict is True or (verdict is not False and verdict is not None):
-                    couples.append((0.0 if verdict is True else float(verdict), gi, i))
-                    if verdict is True:
-                        break
+                if verdict is True:
+                    used.add(i)
+                    paired[gi] = (g, s)
+                    break
+                if verdict is not False and verdict is not None:
+                    couples.append((float(verdict), gi, i))
         for _, gi, i in sorted(couples):
             if gi not in paired and i not in used:
                 used.add(i)

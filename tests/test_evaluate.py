@@ -58,3 +58,10 @@ def test_distance_pass_pairs_the_nearest_first():
     gold = {"places": [{"name": "Hamlet", "lat": 31.00, "lon": -8.00}, {"name": "Town", "lat": 31.10, "lon": -8.10}]}
     sys = {"places": [{"name": "Town B", "lat": 31.10, "lon": -8.11}, {"name": "Hamlet B", "lat": 31.01, "lon": -8.00}]}
     assert score_report(gold, sys).tallies["places"].tp == 2
+
+
+def test_loose_figures_never_score_below_strict():
+    gold = {"figures": [{"low": 5, "high": 5, "action": "killed"}, {"low": 5, "high": 5, "action": "injured"}]}
+    sys = {"figures": [{"low": 5, "high": 5, "action": "killed"}, {"low": 5, "high": 5, "action": "injured"}]}
+    s = score_report(gold, sys).tallies
+    assert s["figures"].tp == s["figures_loose"].tp == 2
