@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -389,10 +389,19 @@ def _context(mentions: list[Mention]) -> Counter:
     return ctx
 
 
-def _others(ctx: Counter, m: Mention) -> Counter:
-    """The context as the rest of the report gives it (a mention does not vote for itself)."""
+def _name_votes(mentions: list[Mention]) -> dict[str, Counter]:
+    """The votes each name casts, all its mentions together."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        votes[key(m.span.text)].update(_votes(m))
+    return votes
+
+
+def _others(ctx: Counter, own: Counter) -> Counter:
+    """The context as the rest of the report gives it: a name does not vote for itself, in
+    any of its mentions (else a repeated ambiguous name would elect its own namesake)."""
     rest = ctx.copy()
-    rest.subtract(_votes(m))
+    rest.subtract(own)
     return +rest
 
 
@@ -558,16 +567,19 @@ def _after_article(span: Span, lex: Lexicon) -> bool:
     return span.start > 0 and span.doc[span.start - 1].lower_ in lex.words["articles"]
 
 
-def _city_for(m: Mention, resolved: list[Mention]) -> Entry | None:
-    """The city a site lies in: one named right after it in its sentence, else the last one named before."""
+def _city_for(m: Mention, resolved: list[Mention], home: str | None = None) -> Entry | None:
+    """The city a site lies in: one named right after it in its sentence, else the last one
+    named before — in the report's own country when it has one (a capital quoted as a
+    speaker, "Washington a salué…", is not where the report's sites are)."""
     sent = m.span.sent
     after = [r for r in resolved if r.choice and r.choice.level in FINE
              and m.span.end <= r.span.start < min(sent.end, m.span.end + 15)]
     if after:
         return after[0].choice
     before = [r for r in resolved if r.choice and r.choice.level in FINE and r.span.end <= m.span.start]
-    if before:
-        return before[-1].choice
+    local = [r for r in before if r.choice.country == home] if home else before
+    if local or before:
+        return (local or before)[-1].choice
     cities = Counter(r.choice for r in resolved if r.choice and r.choice.level in FINE)
     return cities.most_common(1)[0][0] if cities else None
 
@@ -594,11 +606,12 @@ def find(doc: Doc, lang: str) -> list[Place]:
     for m in mentions:
         _evidence(m, lex)
     ctx = _context(mentions)
+    name_votes = _name_votes(mentions)
     home = _home_country(ctx)
     for m in mentions:
         if home:
             m.entries += _home_spellings(m, lex, home)
-        others = _others(ctx, m)
+        others = _others(ctx, name_votes[key(m.span.text)])
         m.choice = _choose(m, others)
         if "admin" in m.evidence:
             m.choice = _admin_of(m)
@@ -612,7 +625,7 @@ def find(doc: Doc, lang: str) -> list[Place]:
     unresolved = _unresolved(doc, lex, taken)
     for m in unresolved:
         if "site" in m.evidence:
-            city = _city_for(m, resolved)
+            city = _city_for(m, resolved, home)
             if city is not None:
                 m.choice, m.within = city, m.span.text
     _same_name_as_site(unresolved, unresolved)
