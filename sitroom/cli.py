@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import render
-from .reading import MAX_CHARS, BadInput, prepare, read
+from .reading import MAX_CHARS, BadInput, jsonl_objects, prepare, read
 
 
 def _say(path, message: str) -> None:
@@ -16,23 +16,15 @@ def _say(path, message: str) -> None:
 
 
 def _jsonl_items(path: Path, max_chars: int, lang: str | None) -> Iterator[tuple]:
-    """(id, text, date, warnings) of each good line of a JSONL batch; bad lines are reported."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
-            try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise BadInput('line has no "text"')
-                report = prepare(obj["text"], max_chars, lang)
-                day = obj.get("date") or obj.get("published") or report.date
-                yield str(obj.get("id", n)), report.text, day, report.warnings, where
-            except json.JSONDecodeError:
-                _say(where, "not a JSON object")
-            except BadInput as e:
-                _say(where, str(e))
+    """(id, text, date, warnings, where) of each good line of a JSONL batch; bad lines are reported."""
+    for n, (where, obj) in enumerate(jsonl_objects(path, _say), 1):
+        try:
+            report = prepare(obj["text"], max_chars, lang)
+        except BadInput as e:
+            _say(where, str(e))
+            continue
+        day = obj.get("date") or obj.get("published") or report.date
+        yield str(obj.get("id", where.rsplit(":", 1)[-1])), report.text, day, report.warnings, where
 
 
 def _file_items(paths: list[str], date: str | None, max_chars: int, lang: str | None) -> Iterator[tuple]:

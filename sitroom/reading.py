@@ -5,9 +5,11 @@ language sitroom cannot read. Each refusal is a `BadInput` with a one-line messa
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .lang import available, meta
 
@@ -100,6 +102,25 @@ def prepare(text: str, max_chars: int = MAX_CHARS, lang: str | None = None) -> R
         report.text = report.text[:cut if cut > max_chars // 2 else max_chars]
     report.lang = wanted
     return report
+
+
+def jsonl_objects(path: str | Path, say: Callable[[str, str], None]) -> Iterator[tuple[str, dict]]:
+    """(where, object) of each line of a JSONL file that holds an object with a "text";
+    every other non-blank line is passed to `say(where, why)`."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                say(where, "not a JSON object")
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
+                say(where, 'line has no "text"')
+                continue
+            yield where, obj
 
 
 def read(path: str | Path, max_chars: int = MAX_CHARS, lang: str | None = None) -> Report:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..models import Record
-from ..reading import BadInput, decode, html_to_report, language_of, looks_like_html, prepare
+from ..reading import BadInput, decode, html_to_report, jsonl_objects, language_of, looks_like_html, prepare
 from .dedup import DupIndex, signature, to_bytes
 from .store import Store, content_hash
 
@@ -173,32 +173,20 @@ def _html_date(html: str) -> str | None:
 
 def jsonl_items(path: Path, say: Say = say_stderr) -> Iterator[Item]:
     """Items of a JSONL file of {"text", "url", "source", "published", "title", "record"}."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
+    for where, obj in jsonl_objects(path, say):
+        meta = {k: str(obj[k]) for k in ("url", "source", "title") if obj.get(k)}
+        meta["published"] = iso_day(obj.get("published") or obj.get("date"))
+        try:
+            item = text_item(obj["text"], where, **meta)
+        except BadInput as e:
+            say(where, str(e))
+            continue
+        if isinstance(obj.get("record"), dict):
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                say(where, "not a JSON object")
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
-                say(where, 'line has no "text"')
-                continue
-            meta = {k: str(obj[k]) for k in ("url", "source", "title") if obj.get(k)}
-            meta["published"] = iso_day(obj.get("published") or obj.get("date"))
-            try:
-                item = text_item(obj["text"], where, **meta)
-            except BadInput as e:
-                say(where, str(e))
-                continue
-            if isinstance(obj.get("record"), dict):
-                try:
-                    item.record = Record.model_validate(obj["record"])
-                except ValueError:
-                    say(where, "its record is not a sitroom record: extracting again")
-            yield item
+                item.record = Record.model_validate(obj["record"])
+            except ValueError:
+                say(where, "its record is not a sitroom record: extracting again")
+        yield item
 
 
 def json_items(path: Path, say: Say = say_stderr) -> Iterator[Item]:
