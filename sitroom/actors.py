@@ -35,7 +35,8 @@ def lexicon(lang: str) -> dict:
         for name in entry["names"]:
             places[name.lower()] = iso
     places.update({name.lower(): iso for name, iso in r["metonyms"].items()})
-    return {"heads": heads, "multi": multi, "orgs": orgs, "adjectives": adjectives, "places": places}
+    return {"heads": heads, "multi": multi, "orgs": orgs, "adjectives": adjectives, "places": places,
+            "of_cases": frozenset(r["of_cases"])}
 
 
 def find(doc: Doc, lang: str) -> list[Actor]:
@@ -61,7 +62,7 @@ def _find(doc: Doc, lang: str) -> list[Actor]:
         kind = _head_type(tok, lex)
         if kind is None:
             continue
-        span = _mention(tok, lang)
+        span = _mention(tok, lex)
         actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=_name(span),
                       type=kind, country=_country(span, lex))
         found.setdefault((actor.start, actor.end), actor)
@@ -104,14 +105,14 @@ def _head_type(tok: Token, lex: dict) -> str | None:
     return lex["heads"].get(tok.lower_) or lex["heads"].get(tok.lemma_.lower())
 
 
-def _mention(tok: Token, lang: str) -> Span:
+def _mention(tok: Token, lex: dict) -> Span:
     """Determiners, adjectives and "de X" complements around an actor head."""
     doc = tok.doc
     keep = {tok.i}
     for ch in tok.children:
         if ch.dep_ in ("det", "amod", "nummod", "flat:name", "compound") or ch.dep_ == "appos" and ch.pos_ == "PROPN":
             keep.update(t.i for t in ch.subtree)
-        elif ch.dep_ == "nmod" and ch.i > tok.i and any(c.lower_ in ("de", "du", "des", "d'", "d’")
+        elif ch.dep_ == "nmod" and ch.i > tok.i and any(c.lower_ in lex["of_cases"]
                                                          for c in ch.children if c.dep_ == "case"):
             keep.update(t.i for t in ch.subtree if t.dep_ not in ("acl:relcl", "acl"))
     i = j = tok.i

@@ -36,6 +36,7 @@ class Cues:
     verbs: frozenset
     quote_verbs: frozenset
     phrasal: dict              # verb lemma -> set of particle lemmas ("faire" -> {"état"})
+    lemma_endings: tuple       # endings the lemmatiser may drop from a verb lemma
     markers: tuple             # tuples of lower-case token texts
     marker_next: tuple         # markers whose source is the marker's last word itself
     not_sources: frozenset
@@ -50,10 +51,13 @@ class Cues:
     of_cases: frozenset = frozenset()
     place_nouns: frozenset = frozenset()
     collective_nouns: frozenset = frozenset()
+    relative_pronouns: frozenset = frozenset()
+    quote_openers: frozenset = frozenset()
+    determined_of_cases: frozenset = frozenset()
 
 
-def _bare(lemma: str) -> str:
-    for prefix in ("se ", "s'", "s’"):
+def _bare(lemma: str, reflexives: tuple) -> str:
+    for prefix in reflexives:
         if lemma.startswith(prefix):
             return lemma[len(prefix):]
     return lemma
@@ -64,15 +68,16 @@ def cues(lang: str) -> Cues:
     """The language's reporting cues (cached)."""
     r = resource(lang, "reporting")
     simple, quote_simple, phrasal = set(), set(), {}
+    reflexives = tuple(r["reflexive_prefixes"])
     for kind, entries in (("all", r["verbs"]), ("quote", r["quote_verbs"])):
         for entry in entries:
-            words = _bare(entry).split()
+            words = _bare(entry, reflexives).split()
             if len(words) > 1:
                 phrasal.setdefault(words[0], set()).add(words[-1])
             else:
                 (simple if kind == "all" else quote_simple).add(words[0])
     norm = lambda seq: tuple(w.replace("’", "'") for w in seq)
-    return Cues(frozenset(simple), frozenset(quote_simple), phrasal,
+    return Cues(frozenset(simple), frozenset(quote_simple), phrasal, tuple(r["infinitive_endings"]),
                 tuple(norm(m) for m in r["markers"]), tuple(norm(m) for m in r["marker_head_is_next"]),
                 frozenset(r["not_sources"]), frozenset(r["document_nouns"]),
                 tuple(r.get("adjunct_prepositions", ())),
@@ -80,7 +85,8 @@ def cues(lang: str) -> Cues:
                 tuple(tuple(p) for p in r["quote_marks"]), frozenset(r["strong_punct"]),
                 frozenset(r["incise_left"]), frozenset(r.get("locative_cases", ())),
                 frozenset(r.get("of_cases", ())), frozenset(r.get("place_nouns", ())),
-                frozenset(r.get("collective_nouns", ())))
+                frozenset(r.get("collective_nouns", ())), frozenset(r["relative_pronouns"]),
+                frozenset(r["quote_openers"]), frozenset(r["determined_of_cases"]))
 
 
 # --------------------------------------------------------------------------- quotations
@@ -187,7 +193,7 @@ def is_reporting(tok: Token, lang: str, quotes: bool = False) -> bool:
             return False
     c = cues(lang)
     lemma = tok.lemma_.lower()
-    for form in (lemma, lemma + "r", lemma + "er"):     # the lemmatiser sometimes drops the ending
+    for form in (lemma, *(lemma + e for e in c.lemma_endings)):   # the lemmatiser may drop the ending
         if form in c.verbs or (quotes and form in c.quote_verbs):
             return True
     particles = c.phrasal.get(lemma)
@@ -247,7 +253,8 @@ def subject_of(verb: Token, lang: str) -> Token | None:
     children = _own_children(verb, lang)
     for ch in children:
         if ch.dep_ in _SUBJECT_DEPS:
-            if ch.pos_ == "PRON" and "Rel" in ch.morph.get("PronType") or _clean(ch) == "qui":
+            if ch.pos_ == "PRON" and "Rel" in ch.morph.get("PronType") or \
+                    _clean(ch) in cues(lang).relative_pronouns:
                 return verb.head if verb.dep_ == "acl:relcl" else None
             return ch
     for ch in children:
@@ -274,8 +281,9 @@ def _inverted_subject(verb: Token, lang: str) -> Token | None:
     noun after the verb that no preposition introduces."""
     doc = verb.doc
     _, hi = statement_window(doc, verb.i, verb.i, lang)
+    c = cues(lang)
     for tok in doc[verb.i + 1:hi]:
-        if tok.text in cues(lang).strong or tok.text in ("«", "“") or tok.pos_ in ("VERB",) and tok.dep_ != "acl":
+        if tok.text in c.strong or tok.text in c.quote_openers or tok.pos_ in ("VERB",) and tok.dep_ != "acl":
             return None
         if tok.pos_ not in ("NOUN", "PROPN", "PRON") or _is_non_referring(tok, lang):
             continue
@@ -469,14 +477,15 @@ def _not_a_source(head: Token, lang: str) -> bool:
 
 def _behind_document(head: Token, lang: str) -> Token:
     """"un bilan du ministère" -> "ministère": a document stands for whoever issued it."""
-    if head.lemma_.lower() not in cues(lang).documents:
+    c = cues(lang)
+    if head.lemma_.lower() not in c.documents:
         return head
     for ch in head.children:
         if ch.dep_ == "nmod" and ch.i > head.i and ch.pos_ in ("NOUN", "PROPN"):
             cases = [g.lower_ for g in ch.children if g.dep_ == "case"]
             determined = ch.pos_ == "PROPN" or any(g.dep_ == "det" for g in ch.children) or \
-                any(c in ("du", "des") for c in cases)
-            if cases and cases[0] in ("de", "d'", "d’", "du", "des") and determined:
+                any(case in c.determined_of_cases for case in cases)
+            if cases and cases[0].replace("’", "'") in c.of_cases and determined:
                 return ch
     return head
 

@@ -710,7 +710,7 @@ def _is_cumulative(anchor: Token, chain: list[Token], st: dict, seg: list[int]) 
         attached = governor.i in ids or seg[governor.i] != here
         if lemma in st["cumulative_cases"] and attached and _is_time(noun, st):
             return True
-        if lemma == "en" and attached and noun.lemma_.lower() in st["cumulative_spans"] and \
+        if lemma in st["cumulative_span_cases"] and attached and noun.lemma_.lower() in st["cumulative_spans"] and \
                 any(c.dep_ == "nummod" or c.like_num for c in noun.children):
             return True
     return any(c.lemma_.lower() in st["cumulative_words"] for c in anchor.children)

@@ -34,6 +34,7 @@ def _tables(lang: str) -> dict:
         "join": frozenset(data["join_words"]),
         "decimal": data["decimal_mark"],
         "groups": tuple(data["group_marks"]),
+        "plural_endings": tuple(data["plural_endings"]),
     }
 
 
@@ -74,8 +75,8 @@ def approx_value(word: str, lang: str = "fr") -> int | None:
 
 def is_vague(word: str, lang: str = "fr") -> bool:
     """True for a plural collective noun ("dizaines", "milliers"): a vague amount, not a figure."""
-    w = _norm(word)
-    return w.endswith(("s", "x")) and w[:-1] in _tables(lang)["approx"]
+    w, t = _norm(word), _tables(lang)
+    return any(w.endswith(e) and w[:len(w) - len(e)] in t["approx"] for e in t["plural_endings"])
 
 
 @lru_cache(maxsize=8192)

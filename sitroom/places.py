@@ -120,9 +120,9 @@ def _variants(k: str, lex: Lexicon) -> list[str]:
     head, _, rest = k.partition(" ")
     if rest and head in lex.words["articles"]:
         return [k, rest]
-    for a in ("l'", "d'"):
-        if k.startswith(a) and len(k) > 3:
-            return [k, k[2:]]
+    for a in lex.words["elided_prefixes"]:
+        if k.startswith(a) and len(k) > len(a) + 1:
+            return [k, k[len(a):]]
     return [k]
 
 
@@ -255,7 +255,7 @@ def _prev_words(span: Span, n: int = 4) -> list[Token]:
     return [doc[j] for j in range(max(span.start - n, span.sent.start), span.start)]
 
 
-def _cue(span: Span, words: frozenset[str]) -> Token | None:
+def _cue(span: Span, words: frozenset[str], lex: Lexicon) -> Token | None:
     """A noun of `words` that governs the span ('le quartier de X', 'les camps de X et de Y')
     or stands in apposition to it ('X, quartier sous contrôle…')."""
     head = span.root
@@ -271,7 +271,7 @@ def _cue(span: Span, words: frozenset[str]) -> Token | None:
         if child.dep_ == "appos" and (child.lemma_.lower() in words or child.lower_ in words):
             return child
     prev = _prev_words(span, 3)
-    if len(prev) >= 2 and prev[-1].lower_ in ("de", "d'", "d’", "du", "des") and \
+    if len(prev) >= 2 and prev[-1].lower_ in lex.words["of_connectors"] and \
             (prev[-2].lower_ in words or prev[-2].lemma_.lower() in words):
         return prev[-2]
     if len(span) > 1 and (span[0].lower_ in words or span[0].lemma_.lower() in words):
@@ -289,10 +289,10 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
     if labels & {"ORG", "MISC"}:
         m.evidence.add("org")
     prev = _prev_words(span, 3)
-    if len(prev) >= 2 and prev[-1].lower_ in ("de", "d'", "d’", "du", "des") and \
+    if len(prev) >= 2 and prev[-1].lower_ in w["of_connectors"] and \
             prev[-2].lower_ in w["locative_before_de"]:
         m.evidence.add("prep")
-    if len(prev) == 3 and prev[-1].lower_ in w["articles"] and prev[-2].lower_ in ("de", "d'", "d’") and \
+    if len(prev) == 3 and prev[-1].lower_ in w["articles"] and prev[-2].lower_ in w["of_before_article"] and \
             prev[-3].lower_ in w["locative_before_de"]:
         m.evidence.add("prep")
     prev = prev[-2:]
@@ -303,9 +303,9 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
         m.evidence.add("title")
     if any(t.pos_ == "PROPN" for t in span):
         m.evidence.add("propn")
-    if _cue(span, w["admin_nouns"]) is not None:
+    if _cue(span, w["admin_nouns"], lex) is not None:
         m.evidence.add("admin")
-    if _cue(span, w["settlement_nouns"] | w["neighbourhood_nouns"]) is not None:
+    if _cue(span, w["settlement_nouns"] | w["neighbourhood_nouns"], lex) is not None:
         m.evidence.add("site")
     if _inside_org_name(span, lex):
         m.evidence.add("orgname")
@@ -336,7 +336,7 @@ def _inside_org_name(span: Span, lex: Lexicon) -> bool:
     for j, t in enumerate(reversed(prev)):
         if t.lower_ in lex.words["org_nouns"] and _capitalised(t):
             return True
-        if not (t.lower_ in ("de", "d'", "d’", "du", "des", "la", "l'", "l’") or _capitalised(t) or t.pos_ == "ADJ"):
+        if not (t.lower_ in lex.words["org_name_links"] or _capitalised(t) or t.pos_ == "ADJ"):
             return False
     return False
 
@@ -510,7 +510,7 @@ def _unresolved(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
             continue
         while len(span) and not _capitalised(span[0]):
             span = span[1:]
-        if not len(span) or ent.label_ not in NAME_LABELS and _cue(span, lex.words["neighbourhood_nouns"]) is None:
+        if not len(span) or ent.label_ not in NAME_LABELS and _cue(span, lex.words["neighbourhood_nouns"], lex) is None:
             continue
         k = key(span.text)
         if k in lex.not_places or k in lex.adjectives or any(c.isdigit() for c in span.text):
