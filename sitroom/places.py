@@ -105,16 +105,6 @@ def _name_prefix(doc: Doc, i: int) -> bool:
             and i + 1 < len(doc) and _capitalised(doc[i + 1]))
 
 
-def _looks_like_name(span: Span, connectors: frozenset[str]) -> bool:
-    """First and last tokens capitalised, the ones between capitalised or name connectors."""
-    first, last = span[0], span[-1]
-    if not (_capitalised(first) and _capitalised(last)):
-        return False
-    if any(c.isdigit() for c in span.text):
-        return False
-    return all(_capitalised(t) or t.lower_ in connectors for t in span[1:-1])
-
-
 def _variants(k: str, lex: Lexicon) -> list[str]:
     """A name key, and the same without a leading article ('la turquie' → 'turquie')."""
     head, _, rest = k.partition(" ")
@@ -147,13 +137,13 @@ def _lookup(k: str, lex: Lexicon, namelike: bool) -> tuple[list[Entry], str]:
     return [], "none"
 
 
-def _runs(doc: Doc, connectors: frozenset[str]) -> list[int]:
+def _runs(tokens: list[Token], caps: list[bool], connectors: frozenset[str]) -> list[int]:
     """For each token, the end of the run of capitalised words (joined by connectors) it is in."""
-    ends, end = [0] * len(doc), len(doc)
-    for i in range(len(doc) - 1, -1, -1):
-        t = doc[i]
+    ends, end = [0] * len(tokens), len(tokens)
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
         joins = (t.lower_ in connectors or t.text == "-") and end > i + 1
-        if not (_capitalised(t) or joins):
+        if not (caps[i] or joins):
             ends[i] = end = i
             continue
         if "\n" in t.whitespace_:
@@ -182,16 +172,26 @@ def _ngram_key(keys: list[str], i: int, j: int) -> str:
 
 
 def _ngrams(doc: Doc, lex: Lexicon) -> list[Mention]:
-    """Longest lexicon or gazetteer matches, left to right, without overlaps."""
+    """Longest lexicon or gazetteer matches, left to right, without overlaps.
+
+    Token facts are read once into lists: spaCy builds a new Token object at every doc[i]."""
     connectors, articles = lex.words["name_connectors"], lex.words["articles"]
-    run_ends = _runs(doc, connectors)
-    keys = [key(t.text) for t in doc]
-    breaks = [("\n" in t.text) or (t.is_punct and t.text != "-") for t in doc]
+    tokens = list(doc)
+    caps = [_capitalised(t) for t in tokens]
+    run_ends = _runs(tokens, caps, connectors)
+    keys = [key(t.text) for t in tokens]
+    lowers = [t.lower_ for t in tokens]
+    breaks = [("\n" in t.text) or (t.is_punct and t.text != "-") for t in tokens]
+
+    def namelike(a: int, b: int) -> bool:       # _looks_like_name on token indexes, no Span built
+        return (caps[a] and caps[b - 1] and not any(c.isdigit() for j in range(a, b) for c in tokens[j].text)
+                and all(caps[j] or lowers[j] in connectors for j in range(a + 1, b - 1)))
+
     mentions, i = [], 0
-    while i < len(doc):
-        t = doc[i]
-        capital = _capitalised(t)
-        stop = t.is_stop and t.lower_ not in articles
+    while i < len(tokens):
+        t = tokens[i]
+        capital = caps[i]
+        stop = t.is_stop and lowers[i] not in articles
         if breaks[i] or not (capital or keys[i] in lex.first_words or keys[i] in articles) or \
                 (stop and (not capital or t.pos_ in ("ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV"))
                  and not _name_prefix(doc, i)):
@@ -199,21 +199,21 @@ def _ngrams(doc: Doc, lex: Lexicon) -> list[Mention]:
             continue
         found = None
         longest = max(run_ends[i] - i, lex.max_words + 1)
-        for n in range(min(MAX_NGRAM, longest, len(doc) - i), 0, -1):
-            if any(breaks[i:i + n]) or i + n > len(doc):
+        for n in range(min(MAX_NGRAM, longest, len(tokens) - i), 0, -1):
+            if any(breaks[i:i + n]):
                 continue
             k = _ngram_key(keys, i, i + n)
             entries, source = _lookup(k, lex, False)
-            span = doc[i:i + n]
-            if entries and _case_ok(span):
-                found = Mention(span, entries, source)
+            if entries and _case_ok(doc[i:i + n]):
+                found = Mention(doc[i:i + n], entries, source)
                 break
             if not capital and keys[i] not in articles:
                 continue
-            name = span[1:] if n > 1 and keys[i] in articles else span
-            if not _looks_like_name(name, connectors) or _acronym(name):
+            first = i + 1 if n > 1 and keys[i] in articles else i
+            if not namelike(first, i + n):
                 continue
-            if not _whole_name(name, run_ends[i], lex) or _common_noun(name, lex):
+            span, name = doc[i:i + n], doc[first:i + n]
+            if _acronym(name) or not _whole_name(name, run_ends[i], lex) or _common_noun(name, lex):
                 continue
             entries, source = _lookup(k, lex, True)
             if source == "loose" and name.end != run_ends[i]:
