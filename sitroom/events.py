@@ -71,7 +71,7 @@ class Lexicon:
             "excluded_place_preps", "people_nouns", "place_or_bare", "not_reflexive", "reflexive_words",
             "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
             "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
-            "non_anchor_time_preps", "one_off_types")}
+            "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types")}
         self.blocked = {k: set(v) for k, v in lex.get("blocked_objects", {}).items()}
         self.context = {k: set(v) for k, v in lex.get("needs_context", {}).items()}
         self.plover = lex.get("plover_by_lemma", {})
@@ -341,8 +341,9 @@ def _is_statement(token, lemma: str, lex: Lexicon, lang: str) -> bool:
     reporting = lemma in lex.sets["claim_verbs"] or lemma in lex.sets["announce_verbs"]
     if token.pos_ == "NOUN":
         return not reporting
-    if token.dep_ in ("acl", "amod") and not any(c.dep_ == "obl:agent" for c in token.children):
-        return False
+    if token.dep_ in ("acl", "amod") or token.dep_ == "acl:relcl" and not any(
+            c.dep_ == "nsubj" and "Rel" in c.morph.get("PronType") for c in token.children):
+        return False            # a participle describing a noun; a relative clause not said by its antecedent
     if "Inf" in token.morph.get("VerbForm") and token.dep_ in ("advcl", "acl", "obl", "nmod"):
         return False
     subj = _speaker(token, lang)
@@ -355,14 +356,22 @@ def _is_statement(token, lemma: str, lex: Lexicon, lang: str) -> bool:
     if lemma in lex.sets["claim_verbs"]:
         if any(c.dep_.startswith("expl") for c in token.children):
             return False
-        said = [t for c in token.children if c.dep_ in ("obj", "ccomp", "xcomp") and c.i != subj.i
-                for t in c.subtree]
+        said = [t for c in token.children if c.i != subj.i and _said_clause(c, lex) for t in c.subtree]
         if not said:
             return _after_quote(token, lang)
         lo, hi = min(t.idx for t in said), max(t.idx + len(t) for t in said)
         if any(lo <= f.start < hi for f in doc._.figures or []):
             return False        # a source giving a toll, not a claim
     return True
+
+
+def _said_clause(child, lex: Lexicon) -> bool:
+    """What a reporting verb says: its object or complement clause, also when the parse
+    takes a "que" clause for an adverbial one."""
+    if child.dep_ in ("obj", "ccomp", "xcomp"):
+        return True
+    return child.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_.replace("’", "'") in lex.sets["complementizers"] for c in child.children)
 
 
 def _after_quote(token, lang) -> bool:
@@ -515,8 +524,43 @@ def _agent_places(trigger, lang) -> set[int]:
     return {t.i for s in subj for t in s.subtree}
 
 
+def _acting_root(root, lex: Lexicon) -> bool:
+    """A place standing for who acts: the agent of a passive or participle ("initiée par
+    Moscou"), or the subject of a verb with an object or a clause ("Paris a réclamé …")."""
+    if root.dep_ == "obl:agent":
+        return True
+    if root.dep_ != "nsubj" or root.head.pos_ not in ("VERB", "AUX"):
+        return False
+    verb = root.head
+    if verb.lemma_.lower() in lex.sets["experiencer_verbs"]:
+        return False
+    return verb.lemma_.lower() in lex.lemma_type and lex.lemma_type[verb.lemma_.lower()] == "statement" \
+        or any(c.dep_ in ("obj", "ccomp", "xcomp") for c in verb.children)
+
+
+def _agent_roots(sent_places, lex: Lexicon) -> set[int]:
+    """Root tokens of the places that stand for an actor, with the places coordinated to
+    them by the parse or by the surface ("par Moscou et Ankara")."""
+    agents = {r.i for _, r in sent_places if _acting_root(r, lex)}
+    doc = sent_places[0][1].doc if sent_places else None
+    for p, r in sorted(sent_places, key=lambda pr: pr[1].i):
+        first = r
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        if first.i in agents:
+            agents.add(r.i)
+            continue
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        k = span.start - 1 if span is not None else r.i - 1
+        if k >= 1 and (doc[k].pos_ == "CCONJ" or doc[k].text == ","):
+            if doc[k - 1].i in agents or doc[k - 1].head.i in agents:
+                agents.add(r.i)
+    return agents
+
+
 def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
     agents = _agent_places(trigger, lang) if typ != "statement" else set()
+    acting = _agent_roots(places, lex) if typ != "statement" else set()
     out = []
     for p, r in places:
         if p.level in ("continent", "water") or not (p.name or p.country):
@@ -530,7 +574,7 @@ def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
                 continue
         if typ == "aid" and prep not in lex.sets["locative_preps"]:
             continue
-        if p.level == "country" and r.i in agents:
+        if p.level == "country" and r.i in agents or r.i in acting:
             continue
         if typ != "statement" and _crosses_clause(trigger, r, lex):
             continue
@@ -749,6 +793,10 @@ def _find(doc, lang: str) -> list[Event]:
     time_roots = [(t, r) for t, r in _anchors(doc, times_all, doc[:])
                   if t.type in ("DATE", "TIME") and _day(t.value)]
     place_roots = _anchors(doc, places_all, doc[:])
+    by_sent: dict[int, list] = {}
+    for p, r in place_roots:
+        by_sent.setdefault(r.sent.start, []).append((p, r))
+    acting_roots = set().union(*(_agent_roots(v, lex) for v in by_sent.values()))
     by_segment: dict[tuple, list] = {}
     for trig in triggers:
         sent = sents[trig[0].i]
@@ -791,7 +839,7 @@ def _find(doc, lang: str) -> list[Event]:
                 if place is None and not heading and DISCOURSE_PLACE:
                     cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
                             and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
-                            and not _destination(r, lex)]
+                            and r.i not in acting_roots and not _destination(r, lex)]
                     cand = _usable_places(token, typ, cand, lex, actors, lang)
                     anchor = _discourse(cand, sent.start_char, para_start, heading_ranges)
                     if anchor is not None:
@@ -799,7 +847,7 @@ def _find(doc, lang: str) -> list[Event]:
                         place_guessed = True
                 name, country = _event_place(place, main_city, main_country)
                 place_guessed = place_guessed or place is None
-            guessed = date is None
+            guessed = date is None or _state_only(token, typ, time, lex)
             if guessed and status in ("occurred", "ongoing", "failed", "denied") and doc_date:
                 date = doc_date
             agent, target = _roles(token, actors)
@@ -825,6 +873,18 @@ def _find(doc, lang: str) -> list[Event]:
     for ev in merged:
         ev.attribution = _attribution(doc, ev.start, ev.end, lang)
     return merged
+
+
+def _state_only(token, typ, time, lex: Lexicon) -> bool:
+    """A participle describing a place's lasting state ("des zones assiégées"): the sentence's
+    time does not date it, unless the time belongs to the participle ("assiégée depuis juillet")."""
+    if typ not in lex.sets["state_types"] or token.dep_ not in ("acl", "amod", "appos"):
+        return False
+    if token.pos_ not in ("VERB", "ADJ") and "Part" not in token.morph.get("VerbForm") \
+            and not token.lower_.endswith(tuple(lex.raw.get("participle_endings", []))):
+        return False
+    root = _root(token.doc, time.start, time.end) if time is not None else None
+    return root is None or token not in root.ancestors
 
 
 def _event_place(place, main_city, main_country):
@@ -871,11 +931,11 @@ def _dates_agree(a: _Mention, b: _Mention, one_off: bool) -> bool:
     return False
 
 
-def _places_agree(a: _Mention, b: _Mention) -> bool:
+def _places_agree(a: _Mention, b: _Mention, one_off: bool = False) -> bool:
     pa, pb = a.event, b.event
     if (pa.place, pa.country) == (pb.place, pb.country):
         return True
-    if (pa.place is None or pb.place is None) and (a.place_guessed or b.place_guessed):
+    if (pa.place is None or pb.place is None) and (a.place_guessed or b.place_guessed or one_off):
         return (pa.country or pb.country) == (pb.country or pa.country)
     return False
 
@@ -889,9 +949,11 @@ def _absorb(kept: _Mention, new: _Mention) -> None:
         k.date, kept.date_guessed = n.date, False
     elif not new.date_guessed and k.date and n.date and len(n.date) == len(k.date) and n.date < k.date:
         k.date = n.date
-    if kept.place_guessed and not new.place_guessed:
+    if kept.place_guessed and not new.place_guessed and (n.place or n.country != k.country):
         k.place, k.country, k.lat, k.lon = n.place, n.country, n.lat, n.lon
-        kept.place_guessed = False
+        kept.place_guessed = False      # a stated city, or another country, beats a guessed city
+    elif k.place is None and n.place and not new.place_guessed and n.country == k.country:
+        k.place, k.lat, k.lon = n.place, n.lat, n.lon   # a city within the region stated
 
 
 def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
@@ -907,7 +969,7 @@ def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
             continue
         one_off = ev.type in lex.sets["one_off_types"]
         same = next((k for k in kept if k.event.type == ev.type and _dates_agree(k, m, one_off)
-                     and _places_agree(k, m)), None)
+                     and _places_agree(k, m, one_off)), None)
         if same is not None:
             _absorb(same, m)
             continue
