@@ -58,10 +58,35 @@ for _field, _find in STAGES.items():
                      assigns=[f"doc._.{_field}"], requires=["token.dep", "token.lemma"] + NEEDS.get(_field, []))
 
 
+@Language.component("sitroom_lines", assigns=["token.is_sent_start"])
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and live-blog time stamps stand on
+    their own lines, and the parser would otherwise run them into the next sentence. A line
+    with no sentence-final punctuation (a headline, a dateline) is kept whole; within other
+    lines the parser decides."""
+    start = 0
+    for i in range(1, len(doc) + 1):
+        if i < len(doc) and not ("\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text):
+            continue
+        words = [t for t in doc[start:i] if not t.is_space]
+        if words:
+            words[0].is_sent_start = True
+            if not any(t.text in SENTENCE_ENDS for t in words):
+                for t in words[1:]:
+                    t.is_sent_start = False
+        start = i
+    return doc
+
+
+SENTENCE_ENDS = {".", "!", "?", "…", ";"}
+
+
 @lru_cache(maxsize=None)
 def pipeline(lang: str = "fr") -> Language:
-    """The language's spaCy model with the sitroom components appended."""
+    """The language's spaCy model with the sitroom components appended (and, before its
+    parser, line breaks made sentence boundaries)."""
     nlp = spacy.load(meta(lang)["spacy_model"])
+    nlp.add_pipe("sitroom_lines", before="parser")
     for field in FIELDS:
         nlp.add_pipe(f"sitroom_{field}", config={"lang": lang})
     return nlp

@@ -60,3 +60,12 @@ def test_json_record_uses_contract_field_names(capsys):
     record = json.loads(capsys.readouterr().out)
     assert {"times", "places", "figures", "quotes", "events", "published"} <= set(record)
     assert {"text", "start", "end", "low", "high", "qualifier", "action", "group", "status", "source"} <= set(record["figures"][0])
+
+
+def test_line_breaks_end_sentences_and_keep_a_dateline_whole(nlp):
+    doc = nlp("Soudan : la trêve rompue\n\nPublié le jeudi 4 mai 2023 à 10h15\n\n"
+              "08h40 – Les combats reprennent à Omdourman. L'armée dément.")
+    sentences = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert sentences[0] == "Soudan : la trêve rompue"
+    assert sentences[1] == "Publié le jeudi 4 mai 2023 à 10h15"
+    assert "Les combats reprennent à Omdourman." in sentences
