@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import times
@@ -25,10 +26,36 @@ from .extract import make_doc
 from .pipeline import pipeline
 
 REF_VALUES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
-AGE = re.compile(r"^\d{1,3} ans$")
-AGE_BEFORE = re.compile(r"(?:\bde|\bd'|,|\(|âgée?s? de)\s*$")
-CLOCK_TAIL = re.compile(r"[\s,]*(?:(?:à|vers|dès|peu après|peu avant)\s+)?"
-                        r"(?:\d{1,2}\s*h(?:\s*\d{2})?|midi|minuit)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The language's TimeBank conventions, built once from its times lexicon."""
+    age: re.Pattern             # '37 ans'
+    age_before: re.Pattern      # what precedes an age: 'de', ',', '('
+    clock_tail: re.Pattern      # a clock time ending an expression, with its introducer
+    head_fillers: frozenset     # words of a text before a clock time that name no day
+    span_preps: list            # span prepositions as word lists, longest first
+
+
+def alternation(phrases) -> str:
+    return "|".join(re.escape(p) for p in phrases)
+
+
+@lru_cache(maxsize=None)
+def patterns(lang: str) -> Patterns:
+    lex = times.lexicon(lang)
+    d = lex.d
+    openers = [*d["clock_introducers"],
+               *(p for p, mod in d["approx_prefixes"].items() if mod in ("AFTER", "BEFORE"))]
+    return Patterns(
+        age=re.compile(rf"^\d{{1,3}} (?:{alternation(d['age_units'])})$"),
+        age_before=re.compile(rf"(?:\b(?:{alternation(d['age_openers'])})|,|\()\s*$"),
+        clock_tail=re.compile(rf"[\s,]*(?:(?:{alternation(openers)})\s+)?"
+                              rf"(?:\d{{1,2}}\s*(?:{alternation(d['hour_abbreviations'])})(?:\s*\d{{2}})?"
+                              rf"|{alternation(d['clock_words'])})\s*$", re.I),
+        head_fillers=lex.span_preps | set(d["preposition_parts"]),
+        span_preps=sorted((times.split_words(p) for p in d["span_prepositions"]), key=len, reverse=True))
 
 
 @dataclass
@@ -75,13 +102,14 @@ def read_tml(path: Path) -> tuple[str, str | None, list[Timex]]:
 
 def to_timebank(t, text: str, lex) -> list[Timex]:
     """A sitroom Time in TimeBank's conventions (none, one or two TIMEX3)."""
-    if t.type == "DURATION" and AGE.match(t.text) and AGE_BEFORE.search(text[max(0, t.start - 12):t.start]):
+    pat = patterns(lex.lang)
+    if t.type == "DURATION" and pat.age.match(t.text) and pat.age_before.search(text[max(0, t.start - 12):t.start]):
         return []
     if t.type == "TIME" and re.search(r"T\d\d:\d\d", t.value):
-        m = CLOCK_TAIL.search(t.text)
+        m = pat.clock_tail.search(t.text)
         if m and m.start() > 0:
             head = t.text[:m.start()].rstrip(" ,")
-            rest = [w for w in times.split_words(head) if w not in lex.span_preps and w not in ("partir", "de")]
+            rest = [w for w in times.split_words(head) if w not in pat.head_fillers]
             if rest:
                 day = t.model_copy(update={"text": head, "end": t.start + len(head),
                                            "value": t.value[:10], "type": "DATE"})
@@ -91,8 +119,7 @@ def to_timebank(t, text: str, lex) -> list[Timex]:
                 return to_timebank(day, text, lex) + to_timebank(clock, text, lex)
     start, end = t.start, t.end
     words = times.split_words(text[start:end])
-    preps = sorted((times.split_words(p) for p in lex.d["span_prepositions"]), key=len, reverse=True)
-    for p in preps:
+    for p in pat.span_preps:
         if len(p) < len(words) and words[:len(p)] == p:
             rest = text[start:end]
             for w in p:

@@ -19,7 +19,6 @@ from text_to_num import text2num
 from .lang import resource
 from .models import Time
 
-CLOCK = re.compile(r"^(\d{1,2})[hH:](\d{2})?$")
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 DIGITS = re.compile(r"^\d+(?:[,.]\d+)?$")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
@@ -32,7 +31,9 @@ class Lexicon:
 
     def __init__(self, lang: str):
         data = resource(lang, "times")
+        self.lang = lang
         self.d = data
+        self.elisions = data["elisions"]
         self.months = data["months"]
         self.weekdays = data["weekdays"]
         self.parts = data["day_parts"]
@@ -58,36 +59,53 @@ class Lexicon:
         self.vague_ok = set(data["vague_before_unit_ok"])
         self.set_quant = self.phrases({q: q for q in data["set_quantifiers"]})
         self.ago = self.phrases({a: a for a in data["ago"]})
-        self._word_sets: dict = {}
+        self.lists = {key: frozenset(v) for key, v in data.items() if isinstance(v, list)}   # every word list
         self.night_like = set(data["night_like"])
         self.number_words = set(data["number_words"])
         self.this_unit = data["this_unit"]
+        self.determiners = frozenset(data["determiners"])
+        self.singular_dets = frozenset(data["singular_determiners"])
+        self.of = frozenset(data["of"])
+        self.hyphen_prefixes = frozenset(data["hyphen_prefixes"])
+        self.hyphen_words = frozenset(data["hyphen_prefix_words"])
+        self.compounds = data["split_compounds"]
+        self.hour_abbrevs = frozenset(data["hour_abbreviations"])
+        self.hour_marks = self.hour_abbrevs | set(data["hour_nouns"])
+        marks = "|".join(map(re.escape, [*data["hour_abbreviations"], ":"]))
+        self.clock_re = re.compile(rf"^(\d{{1,2}})(?:{marks})(\d{{2}})?$", re.I)   # 9h30, 9h, 09:30
+        self.clock_preps = word_sequences(data["clock_prepositions"])
+        self.clock_intro = data["clock_introducers"]
+        self.edge_words = frozenset(w for w in self.edges if not w.endswith("-"))
+        self.part_openers = self.singular_dets | set(data["part_prepositions"]) | self.edge_words
+        self.lead_preps = self.span_preps | set(data["leading_prepositions"])
+        self.half = word_sequences(data["half_suffixes"])
         self.triggers = (set(self.months) | set(self.weekdays) | set(self.parts) | set(self.units)
                          | set(self.reldays) | set(self.seasons) | set(self.clock_words)
                          | {k[0] for table in (self.refs, self.sets, self.part_phrases, self.dur_nouns,
                                                self.same_day) for k in table}
-                         | set(self.approx_n) | {"mi"})
+                         | set(self.approx_n) | self.hyphen_prefixes)
         self.starters = (self.triggers | self.number_words | set(self.ordinals) | set(self.edges)
                          | set(data["determiners"]) | set(data["demonstratives"])
                          | set().union(*(t.first for t in (self.preps, self.approx, self.vague, self.set_quant,
                                                            self.ago, self.refs, self.sets, self.same_day,
                                                            self.dur_nouns, self.part_phrases))))
 
-    def words(self, key: str) -> frozenset:
-        """A word list of the resource as a set (built once)."""
-        if key not in self._word_sets:
-            self._word_sets[key] = frozenset(self.d[key])
-        return self._word_sets[key]
+    def hyphen_prefix(self, norm: str) -> str | None:
+        """The prefix to split off a hyphenated word ('mi' of 'mi-juillet'), if any."""
+        head, dash, rest = norm.partition("-")
+        if dash and rest and head in self.hyphen_prefixes and norm not in self.hyphen_words:
+            return head
+        return None
 
-    @staticmethod
-    def phrases(table: dict) -> "Phrases":
-        """{"près de": v} -> {("près", "de"): v}, splitting elided words ("d'ici")."""
+    def phrases(self, table: dict) -> "Phrases":
+        """{'x y': v} -> {('x', 'y'): v}, splitting elided words; also each phrase with its elided forms."""
         out = Phrases()
         for key, value in table.items():
             words = split_words(key)
             out[tuple(words)] = value
-            if "de" in words:
-                out[tuple("d'" if w == "de" else w for w in words)] = value
+            for full, elided in self.elisions.items():
+                if full in words:
+                    out[tuple(elided if w == full else w for w in words)] = value
         out.first = {key[0] for key in out}
         out.longest = max(map(len, out), default=0)
         return out
@@ -97,6 +115,11 @@ class Phrases(dict):
     """Word tuples -> value, with the set of first words and the longest length."""
     first: set = set()
     longest: int = 0
+
+
+def word_sequences(phrases: list[str]) -> frozenset:
+    """Phrases as tuples of space-separated words."""
+    return frozenset(tuple(p.split()) for p in phrases)
 
 
 def split_words(text: str) -> list[str]:
@@ -123,23 +146,26 @@ class Word:
     tok: object = None
 
 
-def sentence_words(span) -> list[Word]:
-    """The span's tokens as normalised words; 'mi-juillet' becomes 'mi' + 'juillet'."""
+def sentence_words(span, lex: Lexicon) -> list[Word]:
+    """The span's tokens as normalised words; 'mi-juillet' becomes 'mi' + 'juillet', 'week - end' 'week-end'."""
     words = []
+    compounds = lex.compounds
     for tok in span:
         norm = tok.text.lower().translate(APOSTROPHES)
         if tok.is_space:
             continue
-        if norm.startswith("mi-") and len(norm) > 3 and norm != "mi-journée":
-            words.append(Word("mi", tok.idx, tok.idx + 2, tok))
-            words.append(Word(norm[3:], tok.idx + 3, tok.idx + len(tok.text), tok))
-        elif norm == "week" or (norm == "-" and words and words[-1].norm == "week"):
+        prefix = "-" in norm and lex.hyphen_prefix(norm)
+        if prefix:
+            n = len(prefix)
+            words.append(Word(prefix, tok.idx, tok.idx + n, tok))
+            words.append(Word(norm[n + 1:], tok.idx + n + 1, tok.idx + len(tok.text), tok))
+        elif norm in compounds or (norm == "-" and words and words[-1].norm in compounds):
             if norm == "-":
                 words[-1].end = tok.idx + 1
             else:
-                words.append(Word("week", tok.idx, tok.idx + len(tok.text), tok))
-        elif norm == "end" and words and words[-1].norm == "week":
-            words[-1] = Word("week-end", words[-1].start, tok.idx + len(tok.text), words[-1].tok)
+                words.append(Word(norm, tok.idx, tok.idx + len(tok.text), tok))
+        elif words and compounds.get(words[-1].norm) == norm:
+            words[-1] = Word(words[-1].norm + "-" + norm, words[-1].start, tok.idx + len(tok.text), words[-1].tok)
         elif len(norm) > 1 and norm.endswith(".") and norm[:-1].isalpha():
             words.append(Word(norm[:-1], tok.idx, tok.idx + len(tok.text) - 1, tok))   # "h." "janv."
         else:
@@ -214,9 +240,13 @@ class Parser:
                 best = (j + 1, table[key])
         return best
 
+    def after(self, i: int, phrases: frozenset) -> bool:
+        """Whether one of `phrases` (word tuples, at most two words) ends just before word i."""
+        return (self.at(i - 1),) in phrases or (self.at(i - 2), self.at(i - 1)) in phrases
+
     def det(self, i: int) -> int:
         """Skip one optional determiner."""
-        return i + 1 if self.at(i) in ("le", "la", "l'", "les") else i
+        return i + 1 if self.at(i) in self.lex.determiners else i
 
     # -- numbers
     def number(self, i: int):
@@ -232,7 +262,7 @@ class Parser:
         if tok.split("-")[0] not in self.lex.number_words:
             return None
         for k in range(min(4, self.n - i), 0, -1):
-            value = words_to_number(" ".join(self.w[j].norm for j in range(i, i + k)))
+            value = words_to_number(" ".join(self.w[j].norm for j in range(i, i + k)), self.lex.lang)
             if value is not None:
                 return i + k, value
         return None
@@ -262,7 +292,7 @@ class Parser:
     def clock(self, i: int):
         """'9h30', '21 h 45', '18 heures', 'midi', 'minuit' -> (end, (h, m))."""
         tok = self.at(i)
-        m = CLOCK.match(tok)
+        m = self.lex.clock_re.match(tok)
         if m and int(m.group(1)) <= 24 and (m.group(2) is None or int(m.group(2)) < 60):
             if m.group(2) is None and self.at(i + 1).isdigit() and len(self.at(i + 1)) == 2:
                 return i + 2, (int(m.group(1)), int(self.at(i + 1)))
@@ -270,8 +300,8 @@ class Parser:
         if tok in self.lex.clock_words:
             h, mi = self.lex.clock_words[tok]
             return i + 1, (h, mi)
-        if tok.isdigit() and int(tok) <= 24 and self.at(i + 1) in ("h", "heures", "heure"):
-            if self.at(i + 1) != "h" and not self.clock_context(i):
+        if tok.isdigit() and int(tok) <= 24 and self.at(i + 1) in self.lex.hour_marks:
+            if self.at(i + 1) not in self.lex.hour_abbrevs and not self.clock_context(i):
                 return None
             end, minute = i + 2, 0
             if self.at(end).isdigit() and len(self.at(end)) == 2 and int(self.at(end)) < 60:
@@ -280,8 +310,7 @@ class Parser:
         return None
 
     def clock_context(self, i: int) -> bool:
-        return self.at(i - 1) in ("à", "vers", "dès", "jusqu'à", "avant", "après", "depuis") \
-            or self.at(i - 1) in ("de",) and self.at(i - 2) in ("vers",)
+        return self.after(i, self.lex.clock_preps)
 
     def clock_phrase(self, i: int):
         """[à|vers|peu après…] clock -> (end, (h, m), mod)."""
@@ -290,8 +319,8 @@ class Parser:
         r = self.phrase(j, self.lex.approx)
         if r:
             j, mod = r
-        elif self.at(j) in ("à", "dès", "vers"):
-            mod = "APPROX" if self.at(j) == "vers" else None
+        elif self.at(j) in self.lex.clock_intro:
+            mod = self.lex.clock_intro[self.at(j)]
             j += 1
         c = self.clock(j)
         if c:
@@ -302,14 +331,14 @@ class Parser:
     def part(self, i: int):
         """[en|dans|au|à] [la] [début|fin|milieu de] part -> (end, part, mod, key)."""
         j = i
-        if self.at(j) in ("au", "à", "en", "dans", "dès", "pendant", "durant", "vers"):
+        if self.at(j) in self.lex.lists["part_prepositions"]:
             j += 1
         j = self.det(j)
         mod = None
         r = self.phrase(j, self.lex.part_phrases)
         if r:
             return r[0], r[1], None, " ".join(w.norm for w in self.w[j:r[0]])
-        if self.at(j) in ("début", "fin", "milieu", "mi") and self.at(j + 1) in ("de", "d'", "du"):
+        if self.at(j) in self.lex.edge_words and self.at(j + 1) in self.lex.lists["edge_links"]:
             mod = self.lex.edges[self.at(j)]
             j += 2
             j = self.det(j)
@@ -318,7 +347,7 @@ class Parser:
             key = " ".join(w.norm for w in self.w[j:r[0]])
             return r[0], r[1], mod, key
         tok = self.at(j)
-        if tok in self.lex.parts and tok != "jour":
+        if tok in self.lex.parts and tok not in self.lex.lists["generic_day_words"]:
             return j + 1, self.lex.parts[tok], mod, self.lex.parts[tok]
         return None
 
@@ -345,7 +374,7 @@ class Parser:
         if not r:
             return None
         j, day = r
-        second = self.day_number(j + 1) if self.at(j) in ("au", "et", "-", "ou") else None
+        second = self.day_number(j + 1) if self.at(j) in self.lex.lists["day_range_links"] else None
         if second and self.at(second[0]) in self.lex.months:     # du 19 au 23 juillet: two dates
             month = self.lex.months[self.at(second[0])]
             spec = Spec(month=month, day=day, weekday=weekday)
@@ -375,12 +404,12 @@ class Parser:
     def month_phrase(self, i: int):
         """[mois de] month [year] [dernier|prochain] -> (end, Spec)."""
         j = i
-        if self.at(j) == "mois" and self.at(j + 1) in ("de", "d'"):
+        if self.at(j) in self.lex.lists["month_nouns"] and self.at(j + 1) in self.lex.of:
             j += 2
         month = self.lex.months.get(self.at(j))
-        if not month or (len(self.at(j)) <= 4 and self.w[j].norm not in ("mars", "mai", "juin", "août", "aout")):
+        if not month or self.at(j) in self.lex.lists["month_abbreviations"]:
             return None
-        if self.at(j) in ("mars", "mai") and j == i and not self.month_context(i):
+        if self.at(j) in self.lex.lists["standalone_ambiguous_months"] and j == i and not self.month_context(i):
             return None
         j += 1
         spec = Spec(month=month)
@@ -394,9 +423,8 @@ class Parser:
         return j, spec
 
     def month_context(self, i: int) -> bool:
-        """'mars'/'mai' are months only after a preposition, an edge word or before a year."""
-        return (self.at(i - 1) in ("en", "de", "d'", "depuis", "début", "fin", "mi", "dès", "jusqu'en", "courant",
-                                   "avant", "après", "au", "mois", "milieu", "le", "ce", "cette")
+        """An ambiguous month name is a month only after a context word or before a year."""
+        return (self.at(i - 1) in self.lex.lists["month_context_words"]
                 or bool(self.year(i + 1)) or bool(self.rel_marker(i + 1)))
 
     def weekday_phrase(self, i: int):
@@ -418,15 +446,17 @@ class Parser:
     def tail(self, j: int, spec: Spec) -> int:
         """Optional day part and clock time after a day."""
         p = self.part(j)
-        if p and (self.at(j) not in ("dans", "pendant", "durant", "dès", "vers", "en") or self.at(j) == "en"):
-            if p[1] != "DAY" or self.at(j) not in ("le", "la", "l'"):
+        if p and self.at(j) not in self.lex.lists["no_tail_prepositions"]:
+            if p[1] != "DAY" or self.at(j) not in self.lex.singular_dets:
                 j, spec.part, pmod, spec.part_key = p
                 spec.mod = spec.mod or pmod
         c = self.clock_phrase(j)
-        if c and (self.at(j) in ("à", "vers", "dès") or self.phrase(j, self.lex.approx) or CLOCK.match(self.at(j))):
+        if c and (self.at(j) in self.lex.clock_intro or self.phrase(j, self.lex.approx)
+                  or self.lex.clock_re.match(self.at(j))):
             j, (spec.hour, spec.minute), cmod = c
             spec.mod = spec.mod or cmod
-        elif self.at(j) == "," and self.clock_phrase(j + 1) and self.at(j + 1) in ("à", "vers"):
+        elif self.at(j) == "," and self.clock_phrase(j + 1) \
+                and self.at(j + 1) in self.lex.lists["clock_introducers_after_comma"]:
             j, (spec.hour, spec.minute), _ = self.clock_phrase(j + 1)
         return j
 
@@ -436,7 +466,7 @@ class Parser:
         if tok not in self.lex.reldays:
             return None
         spec = Spec(relday=self.lex.reldays[tok], today=(tok == self.lex.d["today"]))
-        if tok in self.lex.d["anaphoric_days"] and self.at(i + 1) in ("de", "du", "des", "d'") \
+        if tok in self.lex.d["anaphoric_days"] and self.at(i + 1) in self.lex.lists["anaphoric_links"] \
                 and self.at(i + 2) not in self.lex.triggers and not self.day_number(i + 2):
             return i + 1, Spec(same_day=True)      # au lendemain de l'explosion: the narrated day
         j = self.tail(i + 1, spec)
@@ -474,7 +504,7 @@ class Parser:
             return r[0], Spec(unit_ref=(unit, r[1]))
         if unit == "Y" and self.year(j + 1):
             return self.year(j + 1)[0], Spec(year=self.year(j + 1)[1])
-        if tok == "mois" and self.at(j + 1) in ("de", "d'"):
+        if tok in self.lex.lists["month_nouns"] and self.at(j + 1) in self.lex.of:
             return self.month_phrase(j)
         return None
 
@@ -485,7 +515,7 @@ class Parser:
             return None
         mod = self.lex.edges[tok]
         j = i + 1
-        if self.at(j) in ("de", "d'", "du"):
+        if self.at(j) in self.lex.lists["edge_links"]:
             j += 1
         j = self.det(j)
         r = (self.month_phrase(j) or self.unit_relative(j) or self.demonstrative(j))
@@ -496,7 +526,7 @@ class Parser:
         if self.at(j) in self.lex.this_unit:
             unit = self.lex.this_unit[self.at(j)]
             end = j + 1
-            if unit == "M" and self.at(end) in ("de", "d'"):
+            if unit == "M" and self.at(end) in self.lex.of:
                 r = self.month_phrase(j)
                 if r:
                     r[1].mod = mod
@@ -516,14 +546,16 @@ class Parser:
         if not p or p[1] != "NI":
             return None
         j = p[0]
-        if self.at(j) in ("de", "du") and self.at(j + 1) in self.lex.weekdays and self.at(j + 2) in ("à", "au"):
+        night_to = self.lex.lists["night_to"]
+        if self.at(j) in self.lex.lists["night_from_weekday"] and self.at(j + 1) in self.lex.weekdays \
+                and self.at(j + 2) in night_to:
             k = j + 3
             if self.at(k) in self.lex.weekdays:
                 return k + 1, Spec(weekday=self.lex.weekdays[self.at(j + 1)], part="NI", part_key="NI",
                                    rel=-0)
-        if self.at(j) == "du" and self.day_number(j + 1):
+        if self.at(j) in self.lex.lists["night_from_day"] and self.day_number(j + 1):
             k, d1 = self.day_number(j + 1)
-            if self.at(k) in ("au", "à") and self.day_number(k + 1):
+            if self.at(k) in night_to and self.day_number(k + 1):
                 k2, _ = self.day_number(k + 1)
                 month = self.lex.months.get(self.at(k2))
                 if month:
@@ -537,8 +569,7 @@ class Parser:
 
     def day_part(self, i: int):
         """[dans|en] la nuit / la soirée / l'après-midi / la journée (needs a determiner or preposition)."""
-        if self.at(i) not in ("le", "la", "l'", "en", "dans", "au", "dès", "pendant", "durant", "à", "vers",
-                              "début", "fin", "milieu", "mi"):
+        if self.at(i) not in self.lex.part_openers:
             return None
         r = self.night_of(i) or None
         if r:
@@ -547,12 +578,13 @@ class Parser:
         if not p:
             return None
         end, part, mod, key = p
-        if self.at(end) in ("ou", "et") and self.at(self.det(end + 1)) in self.lex.parts \
-                or self.at(i - 1) in ("ou", "et") and (self.at(i - 2) in self.lex.parts
+        either = self.lex.lists["coordinators"]
+        if self.at(end) in either and self.at(self.det(end + 1)) in self.lex.parts \
+                or self.at(i - 1) in either and (self.at(i - 2) in self.lex.parts
                                                       or self.at(i - 3) in self.lex.parts):
             return None                   # le jour ou la nuit: generic
         spec = Spec(part=part, part_key=key, mod=mod)
-        if self.at(end) == "même":
+        if self.at(end) in self.lex.lists["intensifiers"]:
             end += 1
         return end, spec
 
@@ -560,7 +592,7 @@ class Parser:
         j = self.det(i)
         if self.at(j) not in self.lex.seasons:
             return None
-        if j == i and self.at(i - 1) not in ("en", "cet", "cette", "de", "d'", "au", "l'", "ce"):
+        if j == i and self.at(i - 1) not in self.lex.lists["season_context_words"]:
             return None
         spec = Spec(season=self.lex.seasons[self.at(j)])
         end = j + 1
@@ -578,11 +610,11 @@ class Parser:
         if not y:
             return None
         prev, nxt = self.at(i - 1), self.at(i + 1)
-        if prev in self.lex.words("year_prefixes") or self.at(i - 1) in self.lex.months:
+        if prev in self.lex.lists["year_prefixes"] or self.at(i - 1) in self.lex.months:
             return y[0], Spec(year=y[1])
-        if nxt in self.lex.words("no_time_after") or nxt in self.lex.units:
+        if nxt in self.lex.lists["no_time_after"] or nxt in self.lex.units:
             return None
-        if prev in self.lex.words("year_blockers") or (self.w[i - 1].tok is not None and i > 0
+        if prev in self.lex.lists["year_blockers"] or (self.w[i - 1].tok is not None and i > 0
                                                       and self.w[i - 1].tok.pos_ == "PROPN"):
             return None                   # résolution 1973, Ouaga 2000
         w = self.w[i].tok
@@ -591,17 +623,18 @@ class Parser:
         return y[0], Spec(year=y[1])
 
     def short_year(self, i: int):
-        """'en 97': a two-digit year after 'en'."""
+        """'en 97': a two-digit year after a year preposition."""
         tok = self.at(i)
-        if self.at(i - 1) == "en" and tok.isdigit() and len(tok) == 2 and self.at(i + 1) not in self.lex.units \
-                and self.at(i + 1) not in self.lex.words("no_time_after") and self.at(i + 1) != "%":
+        if self.at(i - 1) in self.lex.lists["year_prepositions"] and tok.isdigit() and len(tok) == 2 \
+                and self.at(i + 1) not in self.lex.units and self.at(i + 1) not in self.lex.lists["no_time_after"] \
+                and self.at(i + 1) != "%":
             return self.year(i, loose=True)[0], Spec(year=self.year(i, loose=True)[1])
         return None
 
     def decade(self, i: int):
         """les années 60 / 1990."""
         j = self.det(i)
-        if self.at(j) != "années" or not self.at(j + 1).isdigit():
+        if self.at(j) not in self.lex.lists["decade_words"] or not self.at(j + 1).isdigit():
             return None
         tok = self.at(j + 1)
         if len(tok) == 2 and tok.endswith("0"):
@@ -616,11 +649,13 @@ class Parser:
         j = i
         approx = None
         r = self.phrase(j, self.lex.vague)
-        if r and self.at(r[0]).rstrip("s") in self.lex.approx_n and self.at(r[0] + 1) in ("de", "d'"):
+        if r and self.at(r[0]).rstrip(self.lex.d["plural_suffix"]) in self.lex.approx_n \
+                and self.at(r[0] + 1) in self.lex.of:
             return r[0] + 2, "X", None
         if r:
             return r[0], "X", None
-        if self.at(j) in ("un", "une") and self.at(j + 1) in self.lex.approx_n and self.at(j + 2) in ("de", "d'"):
+        if self.at(j) in self.lex.lists["indefinite_articles"] and self.at(j + 1) in self.lex.approx_n \
+                and self.at(j + 2) in self.lex.of:
             return j + 3, self.lex.approx_n[self.at(j + 1)], "APPROX"
         r = self.number(j)
         if r:
@@ -642,14 +677,15 @@ class Parser:
         unit = self.lex.units.get(self.at(j))
         if not unit:
             return None
-        if n == "X" and self.w[i].norm not in self.lex.vague_ok and self.at(i) != "des":
+        article = self.at(i) in self.lex.lists["vague_article"]
+        if n == "X" and self.w[i].norm not in self.lex.vague_ok and not article:
             return None
-        if n == "X" and self.at(i) == "des" and self.at(i - 1) in ("de", "d'", "les", "à"):
+        if n == "X" and article and self.at(i - 1) in self.lex.lists["vague_article_blockers"]:
             return None
-        if unit == "D" and self.at(j) in ("nuit", "nuits") and n == "X":
+        if unit == "D" and self.at(j) in self.lex.lists["vague_excluded_units"] and n == "X":
             return None
         end = j + 1
-        if self.at(end) == "et" and self.at(end + 1) in ("demi", "demie"):
+        if (self.at(end), self.at(end + 1)) in self.lex.half:
             end += 2
             if isinstance(n, int):
                 n = n + 0.5
@@ -660,9 +696,9 @@ class Parser:
         r = self.phrase(i, self.lex.ago)
         sign = -1
         if not r:
-            if self.at(i) != "dans":
+            if self.at(i) not in self.lex.lists["in_future"]:
                 return None
-            r, sign = (i + 1, "dans"), 1
+            r, sign = (i + 1, self.at(i)), 1
         q = self.quantity(r[0])
         if not q or q[1] == "X":
             return None
@@ -715,7 +751,7 @@ class Parser:
         r = self.phrase(i, self.lex.same_day)
         if r:
             spec = Spec(same_day=True)
-            if self.at(r[0] - 1) == "même" and self.at(r[0] - 2) in self.lex.parts:
+            if self.at(r[0] - 1) in self.lex.lists["intensifiers"] and self.at(r[0] - 2) in self.lex.parts:
                 spec.part = self.lex.parts[self.at(r[0] - 2)]
                 spec.part_key = spec.part
             return r[0], spec
@@ -725,13 +761,12 @@ class Parser:
         c = self.clock(i)
         if not c:
             return None
-        if self.at(i) in self.lex.clock_words and self.at(i - 1) not in ("à", "vers", "avant", "après", "dès",
-                                                                          "de", "jusqu'à") \
+        if self.at(i) in self.lex.clock_words and self.at(i - 1) not in self.lex.lists["clock_word_prepositions"] \
                 and not self.phrase(i - 2, self.lex.approx) and not self.phrase(i - 1, self.lex.approx):
             return None
         end, (h, m) = c
         spec = Spec(hour=h, minute=m)
-        if self.at(end) in ("du", "de") and self.at(end + 1) in self.lex.parts:
+        if self.at(end) in self.lex.lists["clock_part_links"] and self.at(end + 1) in self.lex.parts:
             end += 2
         k = end + 1 if self.at(end) == "," else end
         if self.at(k) in self.lex.weekdays:                 # 4 h mardi
@@ -748,7 +783,7 @@ class Parser:
         prep = None
         j = i
         r = self.phrase(j, self.lex.preps)
-        if r and self.at(r[0]) and r[1] in self.lex.span_preps | {"vers"}:
+        if r and self.at(r[0]) and r[1] in self.lex.lead_preps:
             prep, j = r[1], r[0]
         mod = None
         r = self.phrase(j, self.lex.approx)
@@ -763,7 +798,7 @@ class Parser:
             if r and r[1] in self.lex.span_preps:
                 prep, j = r[1], r[0]
         core = self.core(j)
-        if not core and self.at(j) in ("le", "la", "l'"):
+        if not core and self.at(j) in self.lex.singular_dets:
             core = self.core(j + 1)
             j += 1
         bare = self.core(start) if j > start else None
@@ -778,11 +813,11 @@ class Parser:
 
 
 @lru_cache(maxsize=4096)
-def words_to_number(text: str):
-    if not text or text in ("de", "d'", "et"):
+def words_to_number(text: str, lang: str):
+    if not text or text in lexicon(lang).lists["number_joiners"]:
         return None
     try:
-        value = text2num(text, "fr")
+        value = text2num(text, lang)
     except (ValueError, KeyError, IndexError, TypeError):
         return None
     return value if isinstance(value, int) else None
@@ -834,7 +869,7 @@ def tense(tok, lex: Lexicon, span=None) -> str | None:
     if "Sub" in t.morph.get("Mood") or any("Sub" in c.morph.get("Mood") for c in t.children
                                            if c.dep_.startswith("aux")):
         return "future"
-    modals = lex.words("modal_lemmas")
+    modals = lex.lists["modal_lemmas"]
     morph = t.morph
     verbform = morph.get("VerbForm")
     if "Inf" in verbform:
@@ -854,7 +889,7 @@ def tense(tok, lex: Lexicon, span=None) -> str | None:
         return "past"
     if auxes:   # passive
         at = auxes[0].morph.get("Tense")
-        if t.lemma_ in lex.words("future_lemmas") and "Pres" in at:
+        if t.lemma_ in lex.lists["future_lemmas"] and "Pres" in at:
             return "future"
         if "Fut" in at:
             return "future"
@@ -863,7 +898,7 @@ def tense(tok, lex: Lexicon, span=None) -> str | None:
     if "Fut" in tense_:
         return "future"
     if "Part" in verbform:
-        return None if t.lemma_ in lex.words("future_lemmas") else "past"
+        return None if t.lemma_ in lex.lists["future_lemmas"] else "past"
     if "Past" in tense_ or "Imp" in tense_:
         return None if t.lemma_ in modals else "past"
     if "Pres" in tense_ and t.lemma_ in modals:
@@ -1088,7 +1123,7 @@ def parse_doc(doc, lex: Lexicon):
     """[(segment, words, Match)] for the whole doc, in text order."""
     out = []
     for sent, para in segments(doc):
-        words = sentence_words(sent)
+        words = sentence_words(sent, lex)
         cues = [k for k, w in enumerate(words) if cue(w, lex)]
         if not cues:
             continue
@@ -1119,7 +1154,8 @@ def keep(m: Match, parser: Parser) -> bool:
     spec, w = m.spec, parser.w
     if m.end < len(w) and w[m.end].norm == "-" and w[m.end].start == w[m.end - 1].end:
         return False                      # part of a name: "Mouvement du 5 juin-…"
-    if spec.kind == "dur" and spec.value and spec.value.startswith("P") and m.prep == "en" \
+    if spec.kind == "dur" and spec.value and spec.value.startswith("P") \
+            and m.prep in parser.lex.lists["within_prepositions"] \
             and spec.value[1:-1] == "X":
         return False
     return True
@@ -1159,7 +1195,7 @@ def tag(doc, lang: str):
                     named_days.append(anchor)
             except ValueError:
                 pass
-        if spec.year and not spec.month and m.prep == "en":
+        if spec.year and not spec.month and m.prep in lex.lists["year_prepositions"]:
             year = spec.year          # "en 97 (en janvier …)"
         start, end = words[m.start].start, words[m.end - 1].end
         yield Time(text=text[start:end], start=start, end=end, value=value, type=type_,
@@ -1176,7 +1212,7 @@ def governed_by_modal(tok, lex: Lexicon) -> bool:
         return False
     t = tok.head
     for _ in range(3):
-        if t.lemma_ in lex.words("modal_lemmas"):
+        if t.lemma_ in lex.lists["modal_lemmas"]:
             return True
         if t.head is t:
             break

@@ -59,3 +59,34 @@ def test_no_date_leaves_relative_times_unanchored(nlp):
 def test_odd_input(nlp, text):
     _, found = tag(nlp, text, "2024-01-01")
     assert found == []
+
+
+def lexicon_entries(value) -> set[str]:
+    """Every string of a times.json value: keys, list items, string values."""
+    if isinstance(value, dict):
+        return set(value) | set().union(*map(lexicon_entries, value.values()))
+    if isinstance(value, list):
+        return set().union(*map(lexicon_entries, value))
+    return {value} if isinstance(value, str) else set()
+
+
+def test_french_lexicon_loads_and_is_documented():
+    from sitroom.lang import resource
+    data = resource("fr", "times")
+    documented = {key for keys in data["_doc"] for key in keys.split(" / ")}
+    assert documented == set(data) - {"_doc"}
+    lex = times.lexicon("fr")
+    assert lex.clock_re.match("9h30") and "mi" in lex.triggers and ("vers", "de") in lex.clock_preps
+
+
+def test_no_french_word_in_times_code():
+    """French lives in sitroom/lang/fr/times.json: no string literal of times.py is one of its entries."""
+    import ast
+    from sitroom.lang import resource
+    entries = lexicon_entries([v for k, v in resource("fr", "times").items() if k != "_doc"])
+    french = {w for w in entries if w.islower()} - {"aux"}     # 'aux' is also a dependency label
+    tree = ast.parse(Path(times.__file__).read_text(encoding="utf-8"))
+    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    literals = {node.value for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings}
+    assert not literals & french
