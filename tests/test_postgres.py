@@ -1,0 +1,68 @@
+"""The store on a real PostgreSQL server: a throwaway cluster started for this test module.
+
+Needs Debian's PostgreSQL server binaries (package postgresql) and psycopg; skipped where
+they are absent. As root, the cluster runs as the `postgres` system user.
+"""
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import DATA
+
+psycopg = pytest.importorskip("psycopg")
+BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1:] or [None]
+BIN = BIN[0]
+pytestmark = pytest.mark.skipif(BIN is None or not os.path.exists(f"{BIN}/initdb"),
+                                reason="PostgreSQL server binaries are not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_owner(cmd: list[str]) -> list[str]:
+    if os.geteuid() == 0:                      # initdb refuses root: run as the postgres user
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    folder = tempfile.mkdtemp(prefix="sitroom-pg-")
+    data = os.path.join(folder, "data")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    port = _free_port()
+    subprocess.run(_as_owner([f"{BIN}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_owner([f"{BIN}/pg_ctl", "-D", data, "-w", "-l", os.path.join(folder, "log"),
+                              "-o", f"-p {port} -k {folder} -c listen_addresses=''", "start"]),
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={folder}&port={port}"
+    finally:
+        subprocess.run(_as_owner([f"{BIN}/pg_ctl", "-D", data, "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_ingest_query_and_reconcile_on_postgres(pg_url):
+    from sitroom.situation import Store, ingest
+    from sitroom.situation.reconcile import reconcile
+    folder = DATA / "situation_reconcile"
+    with Store(pg_url) as store:
+        result = ingest(sorted(folder.glob("*.txt")), store, progress=False)
+        assert result.ok and result.extracted == 6
+        assert ingest(sorted(folder.glob("*.txt")), store, progress=False).added == 0   # idempotent
+        assert store.counts()["events"] > 0
+        attacks = store.events(type="attack")
+        assert attacks and all(e["type"] == "attack" for e in attacks)
+        assert store.figures(action="killed")
+        situation = reconcile(store.sourced())
+        assert any(len(e.reports) >= 2 for e in situation.events)
