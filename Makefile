@@ -20,8 +20,8 @@ demo: install                       ## one report's facts, then our reports in s
 	$(BIN)/sitroom report --db sitroom.db | head -n 40
 	$(BIN)/sitroom serve --db sitroom.db
 
-test: install                       ## every test (installs Debian's chromium for the browser tests)
-	sh scripts/install-browser.sh
+test: install                       ## every test (installs Debian's chromium and postgresql when missing)
+	sh scripts/install-system-deps.sh
 	$(BIN)/python -m pytest -q
 
 eval: install                       ## score on ../shared/examples (seed + dev)

@@ -20,8 +20,8 @@ SHOTS = Path("/tmp")
 
 if not CHROMIUM.exists():
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        raise RuntimeError("/usr/bin/chromium is missing: run scripts/install-browser.sh (as root)")
-    pytest.skip("no /usr/bin/chromium (scripts/install-browser.sh installs it)", allow_module_level=True)
+        raise RuntimeError("/usr/bin/chromium is missing: run scripts/install-system-deps.sh (as root)")
+    pytest.skip("no /usr/bin/chromium (scripts/install-system-deps.sh installs it)", allow_module_level=True)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
