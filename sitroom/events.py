@@ -71,7 +71,7 @@ class Lexicon:
             "excluded_place_preps", "people_nouns", "place_or_bare", "not_reflexive", "reflexive_words",
             "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
             "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
-            "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types")}
+            "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types", "movement_verbs", "arrival_verbs")}
         self.blocked = {k: set(v) for k, v in lex.get("blocked_objects", {}).items()}
         self.context = {k: set(v) for k, v in lex.get("needs_context", {}).items()}
         self.plover = lex.get("plover_by_lemma", {})
@@ -387,10 +387,15 @@ def _speaker(token, lang):
     """Who speaks through a statement verb; a verb coordinated with another shares its subject."""
     if token.pos_ == "ADJ" and token.dep_ in ("xcomp", "acl"):     # "s'est dit indigné"
         return _speaker(token.head, lang)
-    if token.dep_ == "conj" and token.head.pos_ == "VERB" and not any(
-            c.dep_ in ("nsubj", "nsubj:pass") for c in token.children):
-        return _speaker(token.head, lang)
-    return _subject(token, lang)
+    subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
+    if token.dep_ == "conj" and token.head.pos_ == "VERB" and (not subjects or (
+            all(c.i > token.i for c in subjects) and not any(c.dep_.startswith("aux") for c in token.children))):
+        return _speaker(token.head, lang)   # "a qualifié … et exigé le retrait": a shared subject
+    subj = _subject(token, lang)
+    if subj is None and token.pos_ not in ("VERB", "AUX") and token.head.i == token.i - 1 \
+            and token.head.pos_ == "PROPN":
+        return token.head       # a verb the tagger missed ("Kigali dément."): the name before it
+    return subj
 
 
 def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
@@ -403,8 +408,42 @@ def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
         lemma = lex.lemma_of(token)
         if lemma and _acceptable(token, lemma, lex, place_tokens, lang):
             found.append((token, lex.lemma_type[lemma], lemma))
+    found += _vehicle_triggers(doc, lex, found, {t.i for t, _, _ in found} | covered)
     found.sort(key=lambda f: f[0].i)
     return _drop_nested(found, lex)
+
+
+def _vehicle_triggers(doc, lex: Lexicon, found: list, taken: set[int]) -> list[tuple]:
+    """A convoy, lorry, bus or ship that sets off or arrives ("les camions sont entrés dans X",
+    "un convoi doit partir jeudi de Y"): aid or an evacuation, told by its cargo, by the kind of
+    vehicle, else by which of the two the report speaks of more."""
+    vehicles, cargo = lex.raw.get("vehicles", {}), lex.raw.get("cargo_words", {})
+    if not vehicles:
+        return []
+    counts = Counter(typ for _, typ, _ in found if typ in cargo)
+    dominant = counts.most_common(1)[0][0] if counts else None
+    out = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.i in taken or verb.lemma_.lower() not in lex.sets["arrival_verbs"]:
+            continue
+        near = [*verb.children, *(verb.head.children if verb.dep_ == "xcomp" else [])]   # "doit partir"
+        movers = [c for c in near if c.i < verb.i and c.pos_ == "NOUN"
+                  and c.lemma_.lower() in vehicles and not any(g.dep_ == "case" for g in c.children)]
+        if not movers:
+            continue
+        carried = [t for m in movers for t in m.subtree]
+        typ = _cargo_type(carried, cargo) or next(
+            (vehicles[t.lemma_.lower()] for t in carried if vehicles.get(t.lemma_.lower())), None) \
+            or _cargo_type(list(verb.subtree), cargo) or dominant
+        if typ:
+            out.append((verb, typ, verb.lemma_.lower()))
+    return out
+
+
+def _cargo_type(tokens, cargo: dict) -> str | None:
+    """The type whose cargo words (aid supplies, people) the tokens name."""
+    words = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+    return next((typ for typ, nouns in cargo.items() if words & set(nouns)), None)
 
 
 def _drop_nested(found: list, lex: Lexicon) -> list:
@@ -580,8 +619,38 @@ def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
             continue
         if typ in lex.sets["origin_types"] and _toward(trigger, r, lex):
             continue            # people are evacuated or flee from a place, not to it
+        if typ not in lex.sets["origin_types"] and _moved_from(trigger, r, lex):
+            continue
         out.append((p, r))
     return out
+
+
+def _moved_from(trigger, root, lex: Lexicon) -> bool:
+    """A place something came from, on another verb ("arrivé la veille de Benghazi"): not where
+    the trigger happens."""
+    if _prep(root) not in lex.sets["origin_preps"]:
+        return False
+    t = root
+    for _ in range(3):
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if t.i == trigger.i:
+            return False
+        if t.pos_ == "VERB":
+            return t.head.i != trigger.i and (t is root.head and root.dep_.startswith("obl")
+                                              or t.lemma_.lower() in lex.sets["movement_verbs"])
+    return False
+
+
+def _bare_actor(root) -> bool:
+    """A place name with no preposition as a subject or a sentence of its own ("Kiev et Moscou
+    s'accusant…"): a government standing for its capital, not a location."""
+    first = root
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    return first.dep_ in ("nsubj", "ROOT") and first.pos_ == "PROPN" and not any(
+        c.dep_ == "case" for c in first.children)
 
 
 def _destination(root, lex: Lexicon) -> bool:
@@ -732,6 +801,16 @@ def _statement_place(doc, token, place, actors, main_country, lex, lang):
     return None, country or main_country
 
 
+def _frame_place(token, rivals, places, lex: Lexicon):
+    """The city of a happening that frames a statement ("lors d'un sommet à Harare, ils ont réclamé")."""
+    for frame in _frames(token, rivals, lex):
+        inside = {t.i for t in frame.subtree}
+        for p, r in places:
+            if r.i in inside and p.level in CITY_LEVELS and p.name:
+                return p.name, p.country
+    return None
+
+
 # ------------------------------------------------------------------ main
 
 def find(doc, lang: str) -> list[Event]:
@@ -835,11 +914,13 @@ def _find(doc, lang: str) -> list[Event]:
                     continue
                 spoken.add(skey)
                 name, country = _statement_place(doc, token, place, actors, main_country, lex, lang)
+                if name is None:
+                    name, country = _frame_place(token, rivals, places, lex) or (name, country)
             else:
                 if place is None and not heading and DISCOURSE_PLACE:
                     cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
                             and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
-                            and r.i not in acting_roots and not _destination(r, lex)]
+                            and r.i not in acting_roots and not _destination(r, lex) and not _bare_actor(r)]
                     cand = _usable_places(token, typ, cand, lex, actors, lang)
                     anchor = _discourse(cand, sent.start_char, para_start, heading_ranges)
                     if anchor is not None:
