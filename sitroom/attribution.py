@@ -208,13 +208,23 @@ def _after_incise_mark(tok: Token, lang: str) -> bool:
     return k >= 0 and tok.doc[k].text in cues(lang).incise_left
 
 
+@lru_cache(maxsize=None)
+def _markers_by_first_word(lang: str) -> dict[str, tuple]:
+    """The source markers grouped by their first word, in the lexicon's order."""
+    groups: dict[str, list] = {}
+    for marker in cues(lang).markers:
+        groups.setdefault(marker[0], []).append(marker)
+    return {w: tuple(ms) for w, ms in groups.items()}
+
+
 def markers_in(doc: Doc, i: int, j: int, lang: str) -> list[tuple[Token, Token]]:
     """(marker's first token, source head) for each source marker in tokens i..j."""
     c = cues(lang)
+    by_first = _markers_by_first_word(lang)
     found = []
     lower = [t.lower_.replace("’", "'") for t in doc[i:j]]
     for k in range(len(lower)):
-        for marker in c.markers:
+        for marker in by_first.get(lower[k], ()):
             if tuple(lower[k:k + len(marker)]) != marker:
                 continue
             first, last = doc[i + k], doc[i + k + len(marker) - 1]

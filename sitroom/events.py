@@ -13,11 +13,12 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from datetime import date as Date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .lang import resource
 from .models import Event
+from .tokens import using
 
 try:  # the attribution stage is optional: events work without it
     from .attribution import inside_quote as _inside_quote, source_for as _source_for, subject_of as _subject_of
@@ -87,6 +88,11 @@ class Lexicon:
                     return []
                 return [stem + suffix for suffix in table[ending]]
         return []
+
+    @cached_property
+    def trigger_words(self) -> frozenset:
+        """Every lemma and form that may be a trigger (a prefilter for lemma_of)."""
+        return frozenset(self.lemma_type) | frozenset(self.form_lemma)
 
     def lemma_of(self, token) -> str | None:
         """The lexicon lemma this token stands for, if any."""
@@ -402,7 +408,7 @@ def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
     """[(token, type, lemma-or-phrase)] in text order, one per trigger token."""
     found, covered = _phrase_triggers(doc, text, lex)
     place_tokens = _place_roots(doc)
-    for token in doc:
+    for token in (doc[i] for i in using(doc, lex.trigger_words)):
         if token.i in covered or token.i in place_tokens:
             continue
         lemma = lex.lemma_of(token)

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 from . import numbers
 from .lang import resource
 from .models import Figure
+from .tokens import using
 
 try:  # attribution is written by another component; figures work without it
     from .attribution import source_for as _source_for
@@ -192,22 +193,21 @@ def _segments(doc: Doc) -> list[int]:
 
 def _mentions(doc: Doc, lemmas: frozenset) -> bool:
     """True when the document uses one of these lemmas."""
-    return any(t.lemma_.lower() in lemmas or t.lower_ in lemmas for t in doc)
+    return bool(using(doc, lemmas))
 
 
 def _mentions_siege(doc: Doc, lex: Lexicon) -> bool:
     """True when the document speaks of a siege ("le siège", "assiégée"), not of a seat
     ("le siège du parti") nor of a state of emergency ("l'état de siège")."""
-    for t in doc:
-        if t.lemma_.lower() in lex.siege_context or t.lower_ in lex.siege_context:
-            if t.pos_ != "NOUN":
-                return True
-            if not any(c.dep_ == "nmod" for c in t.children) and t.head.dep_ != "nmod" and \
-                    t.head.lemma_.lower() not in lex.count_nouns and t.dep_ != "nmod":
-                return True
-            if t.dep_ == "nmod" and t.head.lemma_.lower() not in lex.siege_not_under and \
-                    not any(c.dep_ == "nmod" for c in t.children):
-                return True
+    for t in (doc[i] for i in using(doc, lex.siege_context)):
+        if t.pos_ != "NOUN":
+            return True
+        if not any(c.dep_ == "nmod" for c in t.children) and t.head.dep_ != "nmod" and \
+                t.head.lemma_.lower() not in lex.count_nouns and t.dep_ != "nmod":
+            return True
+        if t.dep_ == "nmod" and t.head.lemma_.lower() not in lex.siege_not_under and \
+                not any(c.dep_ == "nmod" for c in t.children):
+            return True
     return False
 
 

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from .gazetteer import LEVELS, Entry, gazetteer, key
 from .lang import resource
 from .models import Place
+from .tokens import where
 
 MAX_NGRAM = 6
 NAME_LABELS = {"LOC", "GPE"}
@@ -470,7 +471,7 @@ def _admin_of(m: Mention) -> Entry | None:
 def _geo_adjectives(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
     """'le nord syrien', 'le territoire libyen': a country named by its adjective."""
     out = []
-    for t in doc:
+    for t in (doc[i] for i in where(doc, lambda s: s.islower() and key(s) in lex.adjectives)):
         iso = lex.adjectives.get(key(t.text)) if t.is_lower else None
         if not iso or t.i in taken or t.i == 0:
             continue
@@ -487,7 +488,7 @@ def _geo_adjectives(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
 def _city_direction(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Mention]:
     """'Alep-Est', 'Beyrouth-Ouest': the city, with the compound as the name within it."""
     out = []
-    for t in doc:
+    for t in (doc[i] for i in where(doc, lambda s: "-" in s and s[:1].isupper())):
         if t.i in taken or "-" not in t.text or not _capitalised(t):
             continue
         head, _, tail = t.text.rpartition("-")

@@ -10,10 +10,12 @@ All French words come from sitroom/lang/fr/times.json.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date as Date, timedelta
 from functools import lru_cache
 
+from spacy.attrs import LOWER
 from text_to_num import text2num
 
 from .lang import resource
@@ -1119,10 +1121,28 @@ def segments(doc):
             yield doc[start:sent.end], para
 
 
+def cue_tokens(doc, lex: Lexicon) -> list[int]:
+    """Indexes of the tokens that may yield a cue word (a superset, read from spaCy's
+    arrays): a segment without one has no expression, and its words are not built."""
+    strings = doc.vocab.strings
+    lowers = doc.to_array([LOWER]).tolist()
+
+    def maybe(text: str) -> bool:
+        norm = text.translate(APOSTROPHES)
+        return norm in lex.triggers or norm[:1].isdigit() or "-" in norm or norm.endswith(".")
+
+    hits = {h for h in set(lowers) if maybe(strings[h])}
+    return [i for i, h in enumerate(lowers) if h in hits]
+
+
 def parse_doc(doc, lex: Lexicon):
     """[(segment, words, Match)] for the whole doc, in text order."""
     out = []
+    candidates = cue_tokens(doc, lex) if len(doc) else []
     for sent, para in segments(doc):
+        k = bisect_left(candidates, sent.start)
+        if k == len(candidates) or candidates[k] >= sent.end:
+            continue
         words = sentence_words(sent, lex)
         cues = [k for k, w in enumerate(words) if cue(w, lex)]
         if not cues:
