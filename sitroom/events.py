@@ -683,7 +683,13 @@ def _place_for(trigger, typ, usable, rivals, lex: Lexicon):
         return b
 
     frames = _frames(trigger, rivals, lex)
-    return _nearest(trigger, usable, [r for r in rivals if r not in frames], bonus)
+    rivals = [r for r in rivals if r not in frames]
+    best = _nearest(trigger, usable, rivals, bonus)
+    if best is not None and best.level not in CITY_LEVELS and best.country:
+        # "à Antalya, en Turquie": the country only says where the city is
+        within = [(p, r) for p, r in usable if p.level in CITY_LEVELS and p.country == best.country]
+        best = _nearest(trigger, within, rivals, bonus) or best
+    return best
 
 
 def _conj_places(place, usable, locative) -> list:
