@@ -13,6 +13,7 @@ import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -140,13 +141,38 @@ def _near(g: dict, s: dict) -> float | None:
     return d if d <= 25.0 else None
 
 
+def _days(value: str) -> tuple[date, date] | None:
+    """The first and last day of a TIMEX3 date value: a day, a month, a year or an ISO week."""
+    try:
+        if len(value) >= 10:
+            d = date.fromisoformat(value[:10])
+            return d, d
+        if "-W" in value:
+            year, week = value.split("-W")
+            start = date.fromisocalendar(int(year), int(week[:2]), 1)
+            return start, start + timedelta(days=6)
+        if len(value) == 7:
+            start = date.fromisoformat(value + "-01")
+            end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            return start, end
+        if len(value) == 4:
+            return date(int(value), 1, 1), date(int(value), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
 def _date_ok(gold: str | None, sys: str | None) -> bool:
-    """Same day, or one date is a period containing the other; unchecked where gold has none."""
+    """Same day, or one date is a period containing the other (weeks included);
+    unchecked where gold has none."""
     if not gold:
         return True
     if not sys:
         return False
-    return sys.startswith(gold) or gold.startswith(sys)
+    if sys.startswith(gold) or gold.startswith(sys):
+        return True
+    g, s = _days(gold), _days(sys)
+    return bool(g and s) and (g[0] <= s[0] and s[1] <= g[1] or s[0] <= g[0] and g[1] <= s[1])
 
 
 def _same_event(g: dict, s: dict) -> bool:

@@ -42,6 +42,7 @@ class Place(Span):
     level: Literal["continent", "country", "admin1", "region", "city", "below_city", "water"] | None = None
     resolved: bool = True
     within: str | None = None         # the text's own name for a neighbourhood resolved to its city
+    city: str | None = None           # for a place below city level that GeoNames knows: its city
 
 
 class Figure(Span):

@@ -26,6 +26,8 @@ from .tokens import where
 MAX_NGRAM = 6
 NAME_LABELS = {"LOC", "GPE"}
 FINE = ("city", "below_city")
+NEIGHBOURHOOD_KM = 15.0        # a named neighbourhood lies at most this far from its city's point
+HOST_FACTOR = 3                # and its city is at least this many times more populous
 HOME_BEATS = 1_000_000         # a foreign namesake this populous still wins over a town of the report's country
 
 
@@ -92,6 +94,7 @@ class Mention:
     choice: Entry | None = None
     within: str | None = None
     keep: bool = True
+    host: Entry | None = None         # the city a named neighbourhood lies in
 
 
 def _capitalised(t: Token) -> bool:
@@ -590,8 +593,32 @@ def _place(m: Mention) -> Place:
     if c is None:
         return Place(text=span.text, start=span.start_char, end=span.end_char, resolved=False,
                      within=m.within)
+    host = m.host
     return Place(text=span.text, start=span.start_char, end=span.end_char, name=c.name, country=c.country,
-                 lat=c.lat, lon=c.lon, geonameid=c.geonameid, level=c.level, resolved=True, within=m.within)
+                 lat=c.lat, lon=c.lon, geonameid=c.geonameid, level="below_city" if host else c.level,
+                 resolved=True, within=m.within, city=host.name if host else None)
+
+
+def _neighbourhoods(resolved: list[Mention], lex: Lexicon) -> None:
+    """'le quartier de Saltivka': a locality the text calls a neighbourhood, a few km from a
+    city the report names, lies in that city (its own GeoNames name is kept)."""
+    cities = Counter(m.choice for m in resolved if m.choice and m.choice.level == "city" and not m.within)
+    cued = {id(m) for m in resolved if _cue(m.span, lex.words["neighbourhood_nouns"], lex) is not None}
+    named_bare = {m.choice for m in resolved if id(m) not in cued}      # "à Rafah": a city in its own right
+    for m in resolved:
+        c = m.choice
+        if c is None or c.level != "city" or m.within or c.lat is None or id(m) not in cued or c in named_bare:
+            continue
+        near = [(n, h) for h, n in cities.items() if h != c and h.country == c.country and h.lat is not None
+                and _km(c, h) <= NEIGHBOURHOOD_KM and h.population >= HOST_FACTOR * max(c.population, 1)]
+        if near:
+            m.host = max(near, key=lambda x: (x[0], x[1].population))[1]
+
+
+def _km(a: Entry, b: Entry) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def find(doc: Doc, lang: str) -> list[Place]:
@@ -638,4 +665,5 @@ def find(doc: Doc, lang: str) -> list[Place]:
         if m.evidence & needed and not m.evidence & {"per", "team"}:
             resolved.append(m)
     resolved.sort(key=lambda m: m.span.start)
+    _neighbourhoods(resolved, lex)
     return [_place(m) for m in resolved]

@@ -65,3 +65,9 @@ def test_loose_figures_never_score_below_strict():
     sys = {"figures": [{"low": 5, "high": 5, "action": "killed"}, {"low": 5, "high": 5, "action": "injured"}]}
     s = score_report(gold, sys).tallies
     assert s["figures"].tp == s["figures_loose"].tp == 2
+
+
+def test_dates_compare_as_periods_weeks_included():
+    assert _date_ok("2024-W22", "2024-05-29") and _date_ok("2024-05-29", "2024-W22")
+    assert _date_ok("2024-05", "2024-W20") and not _date_ok("2024-W22", "2024-06-05")
+    assert not _date_ok("2024-W22", "2024-05")       # a month is not inside a week

@@ -72,3 +72,17 @@ def test_site_named_again_stays_in_its_city(nlp):
 def test_unknown_name_after_article_needs_a_site_noun(nlp):
     doc = nlp("Les festivaliers se sont retrouvés sur la Promenade Zénobie avant le concert à Beyrouth.")
     assert [p.text for p in places.find(doc, "fr")] == ["Beyrouth"]
+
+
+def test_named_neighbourhood_lies_in_its_city(nlp):
+    doc = nlp("Des obus sont tombés sur Kharkiv mardi. Le quartier de Saltivka, dans le nord-est de Kharkiv, "
+              "a été le plus touché.")
+    saltivka = next(p for p in doc._.places if p.text == "Saltivka")
+    assert saltivka.name == "Saltivka" and saltivka.level == "below_city" and saltivka.city == "Kharkiv"
+    assert any(e.place == "Kharkiv" for e in doc._.events)
+
+
+def test_a_city_named_in_its_own_right_is_not_a_neighbourhood(nlp):
+    doc = nlp("Les combats continuent à Rafah. Un soldat a été tué près du point de passage de Rafah, "
+              "selon l'armée, tandis que des familles fuient vers Khan Younès.")
+    assert all(p.city is None for p in doc._.places)
