@@ -413,16 +413,20 @@ class Parser:
             return None
         if self.at(j) in self.lex.lists["standalone_ambiguous_months"] and j == i and not self.month_context(i):
             return None
-        j += 1
         spec = Spec(month=month)
-        y = self.year(j) or (self.year(j, loose=True) if self.at(j).isdigit() else None)
+        return self.with_year(j + 1, spec, loose=True), spec
+
+    def with_year(self, j: int, spec: Spec, loose: bool = False) -> int:
+        """After a month or a season: its year, or a relative marker ("dernier"), into spec;
+        the index after what was read."""
+        y = self.year(j) or (self.year(j, loose=True) if loose and self.at(j).isdigit() else None)
         if y:
             j, spec.year = y
         else:
             r = self.rel_marker(j)
             if r:
                 j, spec.rel = r
-        return j, spec
+        return j
 
     def month_context(self, i: int) -> bool:
         """An ambiguous month name is a month only after a context word or before a year."""
@@ -597,15 +601,7 @@ class Parser:
         if j == i and self.at(i - 1) not in self.lex.lists["season_context_words"]:
             return None
         spec = Spec(season=self.lex.seasons[self.at(j)])
-        end = j + 1
-        y = self.year(end)
-        if y:
-            end, spec.year = y
-        else:
-            r = self.rel_marker(end)
-            if r:
-                end, spec.rel = r
-        return end, spec
+        return self.with_year(j + 1, spec), spec
 
     def year_alone(self, i: int):
         y = self.year(i)
