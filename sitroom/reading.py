@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 from .lang import available, meta
 
+LEGACY_ENCODINGS = ("cp1252",)   # tried first when a text is not UTF-8, kept if a known language reads well
 MAX_CHARS = 200_000            # longer reports are cut here, with a warning (a long report is ~20k)
 _HTML = re.compile(r"<\s*(html|body|p|div|head|!doctype)\b", re.I)
 _WORD = re.compile(r"[^\W\d_]+", re.U)
@@ -41,6 +42,13 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
+    for encoding in LEGACY_ENCODINGS:    # short texts fool detection ("à" read as cp1250 "ŕ")
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if language_of(text) is not None:
+            return text, f"not UTF-8: decoded as {encoding}"
     from charset_normalizer import from_bytes
     best = from_bytes(data).best()
     if best is None:

@@ -115,3 +115,8 @@ def test_helpers_directly():
     assert decode("café".encode("utf-8"))[1] is None
     assert language_of(FRENCH) == "fr"
     assert prepare(FRENCH).lang == "fr"
+
+
+def test_short_latin1_french_is_not_misread_as_central_european():
+    text, note = decode("Les sœurs sont arrivées à Gao jeudi, selon la police.".encode("cp1252"))
+    assert text.startswith("Les sœurs sont arrivées à Gao") and "cp1252" in note
