@@ -1,4 +1,5 @@
-"""The `sitroom` command: extract facts from reports, score them against gold."""
+"""The `sitroom` command: extract the facts of reports, build, report, export and serve the
+situation of many, and score extraction against gold."""
 from __future__ import annotations
 
 import argparse
