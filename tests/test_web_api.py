@@ -213,8 +213,9 @@ def test_writes_need_the_token_when_set(db):
         assert ok.status_code == 200
 
 
-def test_cross_origin_writes_are_refused(client):
-    r = client.post("/extract", json={"text": "Un séisme a fait 2 morts."}, headers={"Origin": "http://evil.example"})
+@pytest.mark.parametrize("origin", ["http://evil.example", "null"])
+def test_cross_origin_writes_are_refused(client, origin):
+    r = client.post("/extract", json={"text": "Un séisme a fait 2 morts."}, headers={"Origin": origin})
     assert r.status_code == 403
 
 
@@ -253,6 +254,7 @@ def test_host_header_checked_on_loopback(db):
     ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.9", False), ("192.168.1.1", False),
     ("169.254.169.254", False), ("0.0.0.0", False), ("::1", False), ("fe80::1", False), ("fd00::1", False),
     ("::ffff:127.0.0.1", False), ("100.64.0.1", False), ("224.0.0.1", False),
+    ("2002:7f00:1::", False), ("fec0::1", False),
     ("93.184.216.34", True), ("2606:4700::1111", True),
 ])
 def test_only_public_addresses_are_fetched(ip, public):
@@ -261,7 +263,8 @@ def test_only_public_addresses_are_fetched(ip, public):
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/", "http://localhost:8000/admin", "http://[::1]/",
                                  "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/",
-                                 "file:///etc/passwd", "ftp://example.org/x", "http://2130706433/"])
+                                 "file:///etc/passwd", "ftp://example.org/x", "http://2130706433/",
+                                 "http://example.org:99999/"])
 def test_fetching_private_urls_is_refused(db, url):
     with pytest.raises(security.Refused):
         security.resolve_public(url)

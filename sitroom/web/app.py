@@ -198,8 +198,8 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
         if not security.token_ok(token, header):
             raise HTTPException(401, "a valid bearer token is needed to write",
                                 headers={"WWW-Authenticate": "Bearer"})
-        origin = request.headers.get("origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        origin = request.headers.get("origin")         # "null": a sandboxed frame or data: page
+        if origin and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host")):
             raise HTTPException(403, "cross-origin write refused")
 
     async def snap() -> Snapshot:

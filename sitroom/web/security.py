@@ -133,8 +133,10 @@ async def _json(send, status: int, detail: str) -> None:
 def public_address(ip: str) -> bool:
     """True only for globally routable unicast addresses (an IPv4-mapped IPv6 is judged as IPv4)."""
     addr = ipaddress.ip_address(ip.split("%", 1)[0])
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.is_site_local:
+            return False
+        addr = addr.ipv4_mapped or addr.sixtofour or addr     # judged by the IPv4 address inside
     return addr.is_global and not (addr.is_multicast or addr.is_loopback or addr.is_private
                                    or addr.is_link_local or addr.is_reserved or addr.is_unspecified)
 
@@ -144,7 +146,10 @@ def resolve_public(url: str) -> tuple[str, str, int]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused("only http and https URLs can be fetched")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise Refused("the URL's port is not a number between 0 and 65535") from None
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
