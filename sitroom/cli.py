@@ -118,8 +118,11 @@ def cmd_batch(args) -> int:
 
 
 def _situation(args):
+    """The reconciled situation of an existing store (a mistyped SQLite path is not a new store)."""
     from .situation import Store
     from .situation.reconcile import reconcile
+    if "://" not in args.db and not Path(args.db).is_file():
+        raise BadInput(f"no store here (run `sitroom ingest ... --db {args.db}` first)")
     with Store(args.db) as store:
         return reconcile(store.sourced())
 
@@ -132,7 +135,12 @@ def _write(args, text: str) -> None:
 
 
 def cmd_report(args) -> int:
+    from .extract import iso_date
     from .situation.report import render_html, render_markdown
+    try:
+        args.since = iso_date(args.since)
+    except ValueError:
+        raise BadInput(f"--since {args.since!r} is not a date (use YYYY-MM-DD)") from None
     render = render_html if args.format == "html" else render_markdown
     _write(args, render(_situation(args), since=args.since, place=args.place))
     return 0
@@ -162,8 +170,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--date", help="the reports' date, YYYY-MM-DD (else found or inferred)")
     ex.add_argument("--format", choices=("json", "jsonl", "table", "md"))
     ex.add_argument("--lang", help="the reports' language (default: detected)")
-    ex.add_argument("--max-chars", type=int, default=MAX_CHARS, help="read at most this much of a report")
-    ex.add_argument("--processes", type=int, default=1, help="parser processes (nlp.pipe n_process)")
+    ex.add_argument("--max-chars", type=_count(1), default=MAX_CHARS, help="read at most this much of a report")
+    ex.add_argument("--processes", type=_count(1), default=1, help="parser processes (nlp.pipe n_process)")
     ex.set_defaults(run=cmd_extract)
     ev = sub.add_parser("eval", help="score against gold (JSONL) or a folder of ISO-TimeML files")
     ev.add_argument("gold", metavar="GOLD", help="gold .jsonl, or a folder of .tml files")
@@ -176,16 +184,16 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("--db", default="sitroom.db", help="SQLite file or SQLAlchemy URL (default: sitroom.db)")
     ing.add_argument("--lang", help="accept only reports in this language (default: any sitroom reads)")
     ing.add_argument("--no-dedup", action="store_true", help="do not link near-duplicate reports")
-    ing.add_argument("--batch-size", type=int, default=16, help="reports extracted at once")
-    ing.add_argument("--processes", type=int, default=1, help="parser processes (nlp.pipe n_process)")
+    ing.add_argument("--batch-size", type=_count(1), default=16, help="reports extracted at once")
+    ing.add_argument("--processes", type=_count(1), default=1, help="parser processes (nlp.pipe n_process)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.set_defaults(run=cmd_ingest)
     ba = sub.add_parser("batch", help="extract a big corpus into resumable shards (JSONL, Parquet)")
     ba.add_argument("input", nargs="+", metavar="INPUT", help="a .jsonl of reports, or a folder")
     ba.add_argument("--out", required=True, help="folder for the shards and manifest.json")
-    ba.add_argument("--workers", type=int, help="local worker processes (default: cores; 0: this process)")
+    ba.add_argument("--workers", type=_count(0), help="local worker processes (default: cores; 0: this process)")
     ba.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler instead")
-    ba.add_argument("--shard-size", type=int, default=100, help="reports per shard")
+    ba.add_argument("--shard-size", type=_count(1), default=100, help="reports per shard")
     ba.add_argument("--lang", help="the reports' language (default: fr)")
     ba.set_defaults(run=cmd_batch)
     rp = sub.add_parser("report", help="a situation report (OCHA flash-update style) from the store")
@@ -204,13 +212,31 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--db", help="SQLite file or SQLAlchemy URL (default: sitroom.db; with --demo: sitroom-demo.db)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; "
                     "beyond loopback SITROOM_TOKEN must be set, and writes need it)")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--port", type=_count(1, 65535), default=8000)
     sv.add_argument("--demo", action="store_true", help="load the example reports into the store first")
     sv.add_argument("--allow-fetch", action="store_true",
                     help="let POST /reports fetch a URL (never a loopback or private address)")
-    sv.add_argument("--max-upload", type=int, help="largest request body in bytes (default: 5 MB)")
+    sv.add_argument("--max-upload", type=_count(1), help="largest request body in bytes (default: 5 MB)")
     sv.set_defaults(run=cmd_serve)
     return ap
+
+
+def _count(minimum: int, maximum: int | None = None):
+    """An argparse type: an integer within bounds."""
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"{text} is not a number {bound}")
+        return value
+    parse.__name__ = "number"
+    return parse
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    """What a user's input can cause: a bad store URL or file, an unreadable gold file."""
+    from sqlalchemy.exc import SQLAlchemyError
+    return SQLAlchemyError, ImportError, OSError, ValueError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,6 +247,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except BadInput as e:
+        _say(getattr(args, "db", None) or args.command, str(e))
+        return 2
+    except Exception as e:                       # turned into one line here, at the boundary only
+        if not isinstance(e, _expected_errors()):
+            raise
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        _say(args.command, f"{type(e).__name__}: {first}")
+        return 2
 
 
 if __name__ == "__main__":

@@ -120,3 +120,24 @@ def test_helpers_directly():
 def test_short_latin1_french_is_not_misread_as_central_european():
     text, note = decode("Les sœurs sont arrivées à Gao jeudi, selon la police.".encode("cp1252"))
     assert text.startswith("Les sœurs sont arrivées à Gao") and "cp1252" in note
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["report", "--db", "{tmp}/missing.db"], "no store here"),
+    (["export", "--db", "nosuchdialect://x/y", "--format", "csv"], "NoSuchModuleError"),
+    (["report", "--db", "{tmp}/r.txt", "--since", "hier"], "is not a date"),
+    (["eval", "{tmp}/r.txt"], "JSONDecodeError"),
+])
+def test_command_errors_are_one_line(tmp_path, capsys, argv, message):
+    (tmp_path / "r.txt").write_text(FRENCH, encoding="utf-8")
+    code = cli.main([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [["extract", "x.txt", "--processes", "0"], ["serve", "--port", "99999"],
+                                  ["batch", "x.jsonl", "--out", "o", "--shard-size", "-1"]])
+def test_out_of_range_numbers_are_refused(argv):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(argv)
+    assert stop.value.code == 2
