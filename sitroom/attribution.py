@@ -344,7 +344,7 @@ def cues_lang(doc: Doc) -> str:
 
 
 def _name_before(verb: Token, lo: int) -> Token | None:
-    """The named entity written just before the verb ("… Médecins sans frontières (MSF) dit …")."""
+    """The named entity written just before the verb ("… Amnesty International dit …")."""
     doc = verb.doc
     k = verb.i - 1
     while k >= lo and (doc[k].head.i == verb.i and doc[k].pos_ in ("AUX", "ADV", "PART")
@@ -707,8 +707,8 @@ def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool
 
 def _circumstantial(parent: Token, ch: Token, head: Token) -> bool:
     """Not who the speaker is but where they are or how they were reached, once a
-    complement has identified them: "un membre du convoi [joint par téléphone]", "un
-    militant [joint par l'AFP]", "un responsable du Croissant-Rouge [à Benghazi]"."""
+    complement has identified them: "un infirmier de l'hôpital [joint par téléphone]", "un
+    élu [joint par une agence]", "un responsable de la protection civile [à Kherson]"."""
     if ch.i < head.i:
         return False
     if ch.dep_ == "acl" and ch.pos_ == "VERB" and "Part" in ch.morph.get("VerbForm") \
@@ -822,25 +822,6 @@ def _proper_run(doc: Doc, k: int, limit: int | None = None) -> tuple[int, int]:
     j = _extend_right(doc, j - 1, "none") + 1
     return _trim(doc, i, j)
 
-
-def _name_range(tok: Token) -> tuple[int, int]:
-    keep = {tok.i} | {ch.i for ch in tok.subtree if ch.dep_ in ("flat:name", "flat", "flat:foreign")
-                      or (ch.pos_ == "PROPN" and ch.head.i == tok.i and ch.dep_ not in ("appos", "conj"))}
-    for ch in tok.children:
-        if ch.dep_ == "appos" and _bracketed(ch):
-            keep |= {t.i for t in ch.subtree}
-            keep |= {ch.left_edge.i - 1, ch.right_edge.i + 1}
-        if ch.dep_ == "nmod" and ch.pos_ == "PROPN" and ch.ent_type_ == tok.ent_type_ != "":
-            keep |= {t.i for t in ch.subtree}
-    i = j = tok.i
-    while i - 1 in keep:
-        i -= 1
-    while j + 1 in keep:
-        j += 1
-    return _trim(tok.doc, i, j + 1)
-
-
-# --------------------------------------------------------------------------- public API
 
 def source_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
     """The phrase (as written, with a proper-name apposition) the statement is attributed to."""

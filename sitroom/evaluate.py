@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path

@@ -693,7 +693,7 @@ def _place_for(trigger, typ, usable, rivals, lex: Lexicon):
 
 
 def _conj_places(place, usable, locative) -> list:
-    """Other cities coordinated with the chosen one ("à Nyala et à El-Facher")."""
+    """Other cities coordinated with the chosen one ("à Kassala et à Gedaref")."""
     roots = {id(p): r for p, r in usable}
     root = roots.get(id(place))
     if root is None or place.level not in CITY_LEVELS:

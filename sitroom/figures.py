@@ -563,7 +563,7 @@ def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexico
 
 
 def _aid_for(doc: Doc, a: Amount, lex: Lexicon, window: int = 6) -> bool:
-    """True for the people aid is meant for: "acheminer de l'aide pour 500 000 personnes"."""
+    """True for the people aid is meant for: "distribuer des vivres pour 80 000 familles"."""
     if a.start == 0 or doc[a.start - 1].lower_ not in lex.beneficiary_cases:
         return False
     return any(t.lemma_.lower() in lex.aid_nouns for t in doc[max(0, a.start - window):a.start - 1])
@@ -617,7 +617,7 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     own = c.entry.get("action") if c.noun is not None else None
     found = _modifier_action(c.noun, lex) if c.noun is not None else None
     if not found and c.noun is not None and c.noun.dep_ == "conj":
-        found = _modifier_action(c.noun.head, lex)    # "23 000 habitations détruites, ainsi que 30 écoles"
+        found = _modifier_action(c.noun.head, lex)    # "4 000 maisons inondées, ainsi que 12 écoles"
     direct = _verb_action(doc[a.end], "any", lex) if c.noun is None and a.end < len(doc) else None
     if direct:                                         # "1.200 tuées et 240 enlevées"
         climbed = direct
@@ -631,7 +631,7 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     action = found or own
     mate = _list_mate(c.noun, ctx) if c.noun is not None else None
     if not action and mate is not None:
-        action = mate.action                           # "… détruites, ainsi que 30 centres de santé"
+        action = mate.action                           # "… inondées, ainsi que 12 dispensaires"
     if not action and c.antecedent is not None:
         action = c.antecedent.action
     if not action:

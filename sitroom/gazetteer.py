@@ -82,7 +82,7 @@ def bare(k: str) -> str:
 
 
 def skeleton(k: str) -> str:
-    """A coarse key where romanisation variants meet (Manhouch ~ Manhush, Chahat ~ Shahhat)."""
+    """A coarse key where romanisation variants meet (Chakhtarsk ~ Shakhtarsk, Tchassiv ~ Chasiv)."""
     s = bare(k)
     for pattern, repl in _SKELETON:
         s = pattern.sub(repl, s)

@@ -11,14 +11,13 @@ city ("le quartier de X", "le camp de X, à Y"), resolves to that city.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .gazetteer import LEVELS, Entry, gazetteer, key
+from .gazetteer import Entry, gazetteer, key
 from .lang import resource
 from .models import Place
 from .tokens import where
@@ -163,7 +162,7 @@ def _whole_name(span: Span, run_end: int, lex: Lexicon) -> bool:
     outside = [doc[j] for j in range(span.end, run_end)]
     j = span.start - 1
     if j >= 0 and doc[j].lower_ in w["of_connectors"]:
-        j = -1                       # "l'aciérie Azovstal de Marioupol": a name of its own after "de"
+        j = -1                       # "l'usine Zenit de Kherson": a name of its own after "de"
     while j >= 0 and (_capitalised(doc[j]) or doc[j].lower_ in w["name_connectors"]) and "\n" not in doc[j].whitespace_:
         outside.append(doc[j])
         j -= 1
@@ -542,7 +541,7 @@ def _before_taken(ent: Span, taken: set[int], lex: Lexicon) -> Span | None:
 
 
 def _untagged_names(doc: Doc) -> list[Span]:
-    """Proper-noun runs the NER left untagged ('l'aciérie Azovstal'); a site noun must introduce them."""
+    """Proper-noun runs the NER left untagged ('l'usine Zenit'); a site noun must introduce them."""
     out, i = [], 0
     while i < len(doc):
         t = doc[i]

@@ -614,7 +614,7 @@ class Parser:
             return None
         if prev in self.lex.lists["year_blockers"] or (self.w[i - 1].tok is not None and i > 0
                                                       and self.w[i - 1].tok.pos_ == "PROPN"):
-            return None                   # résolution 1973, Ouaga 2000
+            return None                   # résolution 2334, Expo 2020
         w = self.w[i].tok
         if w is not None and w.dep_ == "nummod" and w.head.i > w.i:    # 2000 personnes
             return None

@@ -34,10 +34,10 @@ def test_odd_input(nlp):
 
 
 def test_keys():
-    assert key("Talat N’Yacoub") == key("talat n'yacoub")
-    assert key("El-Beïda") == "el beida"
-    assert gazetteer.bare("al marj") == "marj"
-    assert gazetteer.skeleton(key("Manhouch")) == gazetteer.skeleton(key("Manhush"))
+    assert key("Douar N’Tifa") == key("douar n'tifa")
+    assert key("El-Kelaâ") == "el kelaa"
+    assert gazetteer.bare("al qaim") == "qaim"
+    assert gazetteer.skeleton(key("Chakhtarsk")) == gazetteer.skeleton(key("Shakhtarsk"))
 
 
 def test_cache_is_rebuilt_when_missing(tmp_path, monkeypatch):
@@ -83,6 +83,6 @@ def test_named_neighbourhood_lies_in_its_city(nlp):
 
 
 def test_a_city_named_in_its_own_right_is_not_a_neighbourhood(nlp):
-    doc = nlp("Les combats continuent à Rafah. Un soldat a été tué près du point de passage de Rafah, "
-              "selon l'armée, tandis que des familles fuient vers Khan Younès.")
+    doc = nlp("Les combats continuent à Irpin. Un soldat a été tué près du pont d'Irpin, "
+              "selon l'armée, tandis que des familles fuient vers Kiev.")
     assert all(p.city is None for p in doc._.places)
