@@ -115,6 +115,7 @@ def test_stored_report_and_page(client):
 
 @pytest.mark.parametrize("method, path, body, status", [
     ("get", "/events?from=2025-02-31", None, 422),
+    ("get", "/events?from=2025-3-1", None, 422),
     ("get", "/events?to=yesterday", None, 422),
     ("get", "/events?bbox=1,2,3", None, 422),
     ("get", "/events?bbox=10,0,-10,5", None, 422),

@@ -12,6 +12,7 @@ storing it). The schema is at /openapi.json, the docs at /docs.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import threading
 from contextlib import asynccontextmanager
@@ -138,8 +139,11 @@ def _bad(where: str, name: str, message: str) -> HTTPException:
     return HTTPException(422, detail=[{"loc": [where, name], "msg": message, "type": "value_error"}])
 
 
+DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
 def _day(name: str, value: str | None) -> str | None:
-    if value is not None and interval(value) is None:
+    if value is not None and (not DAY.fullmatch(value) or interval(value) is None):
         raise _bad("query", name, "not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     return value
 
