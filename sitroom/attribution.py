@@ -13,6 +13,7 @@ circumstances ("joint par téléphone" once "un membre du convoi" has identified
 from __future__ import annotations
 
 from dataclasses import dataclass
+from bisect import bisect_left
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -150,21 +151,24 @@ def statement_window(doc: Doc, first: int, last: int, lang: str) -> tuple[int, i
     Bounded by sentence-final punctuation or line breaks outside quotations, so a
     parser sentence split inside "…, a indiqué X." does not cut the statement.
     """
-    c = cues(lang)
-    regions = quote_regions(doc, lang)
-
-    def boundary(tok: Token) -> bool:
-        if "\n" in tok.text or ("\n" in tok.whitespace_):
-            return not _in_regions(tok.idx, regions)
-        return tok.text in c.strong and not _in_regions(tok.idx, regions)
-
-    i = first
-    while i > 0 and not boundary(doc[i - 1]):
-        i -= 1
-    j = last + 1
-    while j < len(doc) and not boundary(doc[j]):
-        j += 1
+    bounds = _boundaries(doc, lang)
+    k = bisect_left(bounds, first)
+    i = bounds[k - 1] + 1 if k else 0
+    k = bisect_left(bounds, last + 1)
+    j = bounds[k] if k < len(bounds) else len(doc)
     return i, min(j + 1, len(doc))
+
+
+def _boundaries(doc: Doc, lang: str) -> list[int]:
+    """Indexes of the tokens that end a statement (computed once per doc)."""
+    key = ("sitroom_statement_bounds", lang)
+    if key not in doc.user_data:
+        c, regions = cues(lang), quote_regions(doc, lang)
+        doc.user_data[key] = [
+            tok.i for tok in doc
+            if ("\n" in tok.text or "\n" in tok.whitespace_ or tok.text in c.strong)
+            and not _in_regions(tok.idx, regions)]
+    return doc.user_data[key]
 
 
 def _in_regions(char: int, regions: list) -> bool:
