@@ -394,13 +394,7 @@ class Parser:
         if self.at(j) == ".":
             j += 1 if self.at(j + 1).isdigit() else 0
         spec = Spec(month=month, day=day, weekday=weekday)
-        y = self.year(j) or (self.year(j, loose=True) if self.at(j).isdigit() and self.at(j + 1) not in self.lex.units else None)
-        if y:
-            j, spec.year = y
-        else:
-            r = self.rel_marker(j)
-            if r:
-                j, spec.rel = r
+        j = self.with_year(j, spec, loose=self.at(j).isdigit() and self.at(j + 1) not in self.lex.units)
         return self.tail(j, spec), spec
 
     def month_phrase(self, i: int):
@@ -414,12 +408,12 @@ class Parser:
         if self.at(j) in self.lex.lists["standalone_ambiguous_months"] and j == i and not self.month_context(i):
             return None
         spec = Spec(month=month)
-        return self.with_year(j + 1, spec, loose=True), spec
+        return self.with_year(j + 1, spec, loose=self.at(j + 1).isdigit()), spec
 
     def with_year(self, j: int, spec: Spec, loose: bool = False) -> int:
-        """After a month or a season: its year, or a relative marker ("dernier"), into spec;
-        the index after what was read."""
-        y = self.year(j) or (self.year(j, loose=True) if loose and self.at(j).isdigit() else None)
+        """After a date, a month or a season: its year (a bare number too when `loose`), or a
+        relative marker ("dernier"), into spec; the index after what was read."""
+        y = self.year(j) or (self.year(j, loose=True) if loose else None)
         if y:
             j, spec.year = y
         else:
