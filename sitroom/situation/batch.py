@@ -207,10 +207,13 @@ def batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | None 
                 yield name, fp, shard
 
     def finish(name: str, fp: str, shard: list[dict], files: dict[str, bytes], t0: float) -> None:
-        for suffix in sorted(files, key=lambda s: s == ".jsonl"):     # the .jsonl last: it marks done
+        # the .jsonl last, after the manifest entry: a shard whose .jsonl exists is always
+        # recorded (a kill in between leaves an entry without its file: that shard is redone)
+        for suffix in sorted(files, key=lambda s: s == ".jsonl"):
+            if suffix == ".jsonl":
+                manifest.record(name, fp, len(shard), time.perf_counter() - t0)
             write_atomic(out / f"{name}{suffix}", files[suffix])
             result.files.append(f"{name}{suffix}")
-        manifest.record(name, fp, len(shard), time.perf_counter() - t0)
         result.done += 1
         result.reports += len(shard)
         tick()

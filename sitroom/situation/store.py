@@ -19,6 +19,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
+import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -170,6 +172,21 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
+def _switch_to_wal(cursor, patience: float = 60.0) -> None:
+    """PRAGMA journal_mode = WAL, retried: switching needs an exclusive lock, and SQLite may
+    answer "database is locked" at once (without its busy handler) while another process
+    opens the same new store."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_setup(engine: Engine) -> None:
     """WAL, busy timeout, foreign keys; writes take the lock at BEGIN (no upgrade deadlock)."""
     @event.listens_for(engine, "connect")
@@ -177,7 +194,7 @@ def _sqlite_setup(engine: Engine) -> None:
         dbapi_conn.isolation_level = None          # let SQLAlchemy's BEGIN below rule
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 60000")
-        cur.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cur)
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
