@@ -12,9 +12,11 @@ import json
 import math
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
+
+from .gazetteer import km as distance
+from .situation.reconcile import interval
 
 FIELDS = ("times", "places", "figures", "figures_loose", "quotes", "quotes_speaker", "events")
 
@@ -70,13 +72,11 @@ def norm(text: str | None) -> str:
 
 
 def km(a: dict, b: dict) -> float:
-    """Great-circle distance between two records with lat/lon."""
+    """Distance between two records with lat/lon (infinite when either has none)."""
     try:
-        lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    except (KeyError, TypeError):
+        return distance((float(a["lat"]), float(a["lon"])), (float(b["lat"]), float(b["lon"])))
+    except (KeyError, TypeError, ValueError):
         return math.inf
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def greedy(gold: list, sys: list, *tests: Callable[[dict, dict], bool | float | None]) -> tuple[list, list, list]:
@@ -140,27 +140,6 @@ def _near(g: dict, s: dict) -> float | None:
     return d if d <= 25.0 else None
 
 
-def _days(value: str) -> tuple[date, date] | None:
-    """The first and last day of a TIMEX3 date value: a day, a month, a year or an ISO week."""
-    try:
-        if len(value) >= 10:
-            d = date.fromisoformat(value[:10])
-            return d, d
-        if "-W" in value:
-            year, week = value.split("-W")
-            start = date.fromisocalendar(int(year), int(week[:2]), 1)
-            return start, start + timedelta(days=6)
-        if len(value) == 7:
-            start = date.fromisoformat(value + "-01")
-            end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-            return start, end
-        if len(value) == 4:
-            return date(int(value), 1, 1), date(int(value), 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
 def _date_ok(gold: str | None, sys: str | None) -> bool:
     """Same day, or one date is a period containing the other (weeks included);
     unchecked where gold has none."""
@@ -170,7 +149,7 @@ def _date_ok(gold: str | None, sys: str | None) -> bool:
         return False
     if sys.startswith(gold) or gold.startswith(sys):
         return True
-    g, s = _days(gold), _days(sys)
+    g, s = interval(gold), interval(sys)
     return bool(g and s) and (g[0] <= s[0] and s[1] <= g[1] or s[0] <= g[0] and g[1] <= s[1])
 
 

@@ -799,17 +799,17 @@ def _statement_place(doc, token, place, actors, main_country, lex, lang):
     if subj is not None:            # "Kigali dément", "Paris a appelé au calme"
         for p in doc._.places or []:
             if p.start <= subj.idx < p.end and p.level in CITY_LEVELS and p.name:
-                return p.city or p.name, p.country
+                return _city(p), p.country
     for p in doc._.places or []:     # "un responsable joint à Port-Soudan"
         root = _root(doc, p.start, p.end)
         if root is not None and root.i in spoken and p.level in CITY_LEVELS and p.name \
                 and _prep(root) in lex.sets["locative_preps"] and not _inside_org(p, actors):
-            return p.city or p.name, p.country or country
+            return _city(p), p.country or country
     if place is not None and place.level in CITY_LEVELS and place.name:
         root = _root(doc, place.start, place.end)
         said = {t.i for c in token.children if c.dep_ in ("obj", "ccomp", "xcomp") for t in c.subtree}
         if root is not None and root.i not in said and root.i not in spoken and _distance(token, root) <= 2:
-            return place.city or place.name, place.country or country
+            return _city(place), place.country or country
     return None, country or main_country
 
 
@@ -819,7 +819,7 @@ def _frame_place(token, rivals, places, lex: Lexicon):
         inside = {t.i for t in frame.subtree}
         for p, r in places:
             if r.i in inside and p.level in CITY_LEVELS and p.name:
-                return p.city or p.name, p.country
+                return _city(p), p.country
     return None
 
 
@@ -980,9 +980,14 @@ def _state_only(token, typ, time, lex: Lexicon) -> bool:
     return root is None or token not in root.ancestors
 
 
+def _city(place) -> str:
+    """The city an event at this place is placed in (a known neighbourhood: its city)."""
+    return place.city or place.name
+
+
 def _event_place(place, main_city, main_country):
     if place is not None and place.level in CITY_LEVELS and place.name:
-        return place.city or place.name, place.country
+        return _city(place), place.country
     if place is not None and place.country:
         return None, place.country
     if main_city is not None:

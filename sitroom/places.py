@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .gazetteer import Entry, gazetteer, key
+from .gazetteer import Entry, gazetteer, key, km
 from .lang import resource
 from .models import Place
 from .tokens import where
@@ -609,15 +609,9 @@ def _neighbourhoods(resolved: list[Mention], lex: Lexicon) -> None:
         if c is None or c.level != "city" or m.within or c.lat is None or id(m) not in cued or c in named_bare:
             continue
         near = [(n, h) for h, n in cities.items() if h != c and h.country == c.country and h.lat is not None
-                and _km(c, h) <= NEIGHBOURHOOD_KM and h.population >= HOST_FACTOR * max(c.population, 1)]
+                and km((c.lat, c.lon), (h.lat, h.lon)) <= NEIGHBOURHOOD_KM and h.population >= HOST_FACTOR * max(c.population, 1)]
         if near:
             m.host = max(near, key=lambda x: (x[0], x[1].population))[1]
-
-
-def _km(a: Entry, b: Entry) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def find(doc: Doc, lang: str) -> list[Place]:

@@ -23,6 +23,7 @@ from typing import Iterable, Literal
 
 from pydantic import BaseModel, Field
 
+from ..gazetteer import km
 from ..lang import resource
 from ..models import Event, Figure, Record
 from .sourced import Sourced
@@ -242,13 +243,6 @@ def _months(span: tuple[Date, Date]) -> list[tuple[int, int]]:
 
 
 # ----------------------------------------------------------------------------- places, actors
-
-def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in kilometres between two (lat, lon)."""
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
 
 _WORD = re.compile(r"\w{4,}")
 
