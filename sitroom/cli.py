@@ -91,7 +91,11 @@ def cmd_eval(args) -> int:
     if not target.exists():
         _say(target, "no such gold file")
         return 2
-    texts = Path(args.texts) if args.texts else target.parent
+    texts = [Path(t) for t in args.texts] if args.texts else [target.parent]
+    missing = [t for t in texts if not t.is_dir()]
+    if missing:
+        _say(missing[0], "no such folder of texts")
+        return 2
     total, per_report = run(target, texts)
     print(format_table(total, per_report, errors=not args.quiet))
     return 0
@@ -175,7 +179,8 @@ def parser() -> argparse.ArgumentParser:
     ex.set_defaults(run=cmd_extract)
     ev = sub.add_parser("eval", help="score against gold (JSONL) or a folder of ISO-TimeML files")
     ev.add_argument("gold", metavar="GOLD", help="gold .jsonl, or a folder of .tml files")
-    ev.add_argument("--texts", help="folder with ID.txt for each gold report (default: beside GOLD)")
+    ev.add_argument("--texts", action="append", metavar="DIR",
+                    help="folder with ID.txt for each gold report (default: beside GOLD); repeat for several")
     ev.add_argument("--quiet", action="store_true", help="totals and per-report table only")
     ev.set_defaults(run=cmd_eval)
     ing = sub.add_parser("ingest", help="store reports, feeds and JSONL in a situation store")

@@ -18,7 +18,8 @@ from typing import Callable, Iterable
 from .gazetteer import km as distance
 from .situation.reconcile import interval
 
-FIELDS = ("times", "places", "figures", "figures_loose", "quotes", "quotes_speaker", "events")
+FIELDS = ("times", "places", "figures", "figures_loose", "quotes", "quotes_speaker", "events",
+          "event_agents", "event_targets")
 
 
 @dataclass
@@ -183,10 +184,53 @@ def score_report(gold: dict, sys: dict) -> Score:
     _tally("quotes", rid, g_("quotes"), s_("quotes"), near, show_q, score)
     _tally("quotes_speaker", rid, g_("quotes"), s_("quotes"),
            lambda g, s: near(g, s) and norm(g.get("speaker")) == norm(s.get("speaker")), show_q, score)
-    _tally("events", rid, g_("events"), s_("events"), _same_event,
-           lambda e: f"{e.get('type')} {e.get('date')} {e.get('place')} ({e.get('country')}) {e.get('status')}"
-                     + (f" ← {e.get('trigger')!r}" if e.get("trigger") else ""), score)
+    pairs = _tally("events", rid, g_("events"), s_("events"), _same_event,
+                   lambda e: f"{e.get('type')} {e.get('date')} {e.get('place')} ({e.get('country')}) {e.get('status')}"
+                             + (f" ← {e.get('trigger')!r}" if e.get("trigger") else ""), score)
+    for role in ("agent", "target"):
+        _actors(f"event_{role}s", role, rid, pairs, score)
     return score
+
+
+def _actor_of(value) -> dict | None:
+    """An event's actor as a dict (older records give a bare name)."""
+    if not value:
+        return None
+    return value if isinstance(value, dict) else {"name": str(value)}
+
+
+def same_actor(g: dict, s: dict) -> bool:
+    """Names sharing most of their words, or the same type and country, both set."""
+    if _most_words(g.get("name"), s.get("name")):
+        return True
+    return bool(g.get("type") and g.get("country")) and (g.get("type"), g.get("country")) == (s.get("type"), s.get("country"))
+
+
+_FUNCTION_WORDS = frozenset({"de", "du", "des", "d", "l", "la", "le", "les", "et", "of", "the"})
+
+
+def _most_words(a: str | None, b: str | None) -> bool:
+    """Most words of the shorter name are in the longer one ("armée" ~ "armée syrienne")."""
+    words = lambda x: set(norm(x).replace("'", " ").replace("(", " ").replace(")", " ").split()) - _FUNCTION_WORDS
+    wa, wb = words(a), words(b)
+    return bool(wa and wb) and 2 * len(wa & wb) > min(len(wa), len(wb))
+
+
+def _actors(name: str, role: str, rid: str, pairs: list, score: Score) -> None:
+    """Over matched events whose gold gives this role: is the system's actor the same?"""
+    tally = Tally()
+    for g, s in pairs:
+        gold, got = _actor_of(g.get(role)), _actor_of(s.get(role))
+        if gold is None:
+            continue
+        tally.n_gold += 1
+        tally.n_sys += got is not None
+        if got is not None and same_actor(gold, got):
+            tally.tp += 1
+        else:
+            shown = lambda a: f"{a.get('name')!r} {a.get('type')} {a.get('country')}" if a else "none"
+            score.errors.append(f"{rid}\t{name}\twrong\t{g.get('type')} {g.get('date')}: gold {shown(gold)} · system {shown(got)}")
+    score.tallies[name] = tally
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -194,13 +238,33 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def run(gold_path: Path, texts: Path, lang: str = "fr") -> tuple[Score, dict[str, Score]]:
-    """Extract every gold report's text and score it; (total, per report)."""
+def text_path(rid: str, folders: list[Path]) -> Path:
+    """Where report `rid`'s text is: DIR/ID.txt in the first folder that has it."""
+    for folder in folders:
+        if (folder / f"{rid}.txt").exists():
+            return folder / f"{rid}.txt"
+    raise FileNotFoundError(f"no text for gold report {rid!r} in {', '.join(map(str, folders))}")
+
+
+def with_text(gold: dict, text: str) -> dict:
+    """Gold kept as offsets (the article stays outside the project): give each span its words."""
+    for field in ("times", "places", "figures"):
+        for item in gold.get(field) or []:
+            if "text" not in item and "start" in item:
+                item["text"] = text[item["start"]:item["end"]]
+    return gold
+
+
+def run(gold_path: Path, texts: Path | list[Path], lang: str = "fr") -> tuple[Score, dict[str, Score]]:
+    """Extract every gold report's text (DIR/ID.txt in one of the folders) and score it;
+    (total, per report)."""
     from .extract import extract_many
     golds = read_jsonl(gold_path)
+    folders = texts if isinstance(texts, list) else [texts]
     items = []
     for g in golds:
-        text = (texts / f"{g['id']}.txt").read_text(encoding="utf-8")
+        text = text_path(g["id"], folders).read_text(encoding="utf-8")
+        with_text(g, text)
         date = None if g.get("published_in_text") else g.get("published")
         items.append((g["id"], text, date))
     total, per_report = Score(), {}
