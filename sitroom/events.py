@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .lang import resource
 from .models import Event
+from .roles import roles
 from .tokens import using
 
 try:  # the attribution stage is optional: events work without it
@@ -747,25 +748,6 @@ def _status(trigger, typ, time, sent, lex: Lexicon, doc_date) -> str:
 
 # ------------------------------------------------------------------ roles
 
-def _role_text(token, actors) -> str | None:
-    for actor in actors:
-        if actor.start <= token.idx < actor.end:
-            return actor.name
-    words = [t for t in token.subtree if t.dep_ not in ("punct",)]
-    text = token.doc[words[0].i: words[-1].i + 1].text if words else token.text
-    return text if len(text) <= 80 else token.text
-
-
-def _roles(trigger, actors) -> tuple[str | None, str | None]:
-    agent = target = None
-    for c in trigger.children:
-        if c.dep_ in ("nsubj", "obl:agent") and agent is None:
-            agent = _role_text(c, actors)
-        elif c.dep_ in ("obj", "nsubj:pass") and target is None:
-            target = _role_text(c, actors)
-    return agent, target
-
-
 def _speaker_tokens(token, lang) -> list:
     subj = _speaker(token, lang) if token.pos_ != "NOUN" else None
     if subj is None:
@@ -943,7 +925,9 @@ def _find(doc, lang: str) -> list[Event]:
             guessed = date is None or _state_only(token, typ, time, lex)
             if guessed and status in ("occurred", "ongoing", "failed", "denied") and doc_date:
                 date = doc_date
-            agent, target = _roles(token, actors)
+            own_figures = _figures_for(doc, token, figures, rivals, sent)
+            agent, target = roles(token, typ, actors, lang, country or main_country, speaker,
+                                  [figures[k] for k in own_figures])
             places_here = [(name, country, place)]
             if typ != "statement" and place is not None and not place_guessed:
                 places_here += [(p.name, p.country, p) for p in _conj_places(place, usable, lex.sets["locative_preps"])]
@@ -957,7 +941,7 @@ def _find(doc, lang: str) -> list[Event]:
                     type=typ, trigger=token.text if " " not in lemma else lemma,
                     start=token.idx, end=token.idx + len(token), sentence=sent.text.strip(), date=date,
                     place=name, country=country, lat=lat, lon=lon, status=status, agent=agent, target=target,
-                    figures=_figures_for(doc, token, figures, rivals, sent),
+                    figures=own_figures,
                     plover=lex.plover.get(lemma) or codes.get(typ, {}).get("plover"),
                     acled=codes.get(typ, {}).get("acled"))
                 mentions.append(_Mention(ev, heading, para_start, sent.start_char, guessed, place_guessed,
@@ -1042,6 +1026,7 @@ def _absorb(kept: _Mention, new: _Mention) -> None:
     """Fill what the kept mention only guessed with what the new one states."""
     k, n = kept.event, new.event
     k.figures = sorted(set(k.figures) | set(n.figures))
+    k.agent, k.target = k.agent or n.agent, k.target or n.target
     if (kept.date_guessed and not new.date_guessed) or (
             not new.date_guessed and k.date and n.date and len(n.date) > len(k.date)):
         k.date, kept.date_guessed = n.date, False

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 TimeType = Literal["DATE", "TIME", "DURATION", "SET"]
 Qualifier = Literal["exact", "approx", "at_least", "more_than", "at_most", "less_than", "range"]
@@ -15,7 +15,7 @@ Action = Literal["killed", "injured", "evacuated", "displaced", "missing", "deta
                  "besieged", "affected", "rescued", "returned", "deployed", "none"]
 FigureStatus = Literal["reported", "planned", "estimated", "cumulative"]
 EventStatus = Literal["occurred", "planned", "failed", "ongoing", "denied", "hypothetical"]
-ActorType = Literal["state", "government", "military", "armed_group", "igo", "ngo", "media",
+ActorType = Literal["state", "government", "military", "police", "armed_group", "igo", "ngo", "media",
                     "person", "civilians", "other"]
 
 
@@ -70,6 +70,15 @@ class Actor(Span):
     country: str | None = None
 
 
+class EventActor(BaseModel):
+    """Who carries an event out, or undergoes it, as the contract names actors."""
+    name: str                         # the most informative name the report gives, without determiner
+    type: ActorType | None = None
+    country: str | None = None        # ISO 3166-1 alpha-2 of the state it belongs to
+    id: str | None = None             # canonical actor id, the same across reports (actors.canonical)
+    label: str | None = None          # the canonical actor's display name
+
+
 class Event(BaseModel):
     type: str
     trigger: str
@@ -82,12 +91,18 @@ class Event(BaseModel):
     lat: float | None = None
     lon: float | None = None
     status: EventStatus = "occurred"
-    agent: str | None = None
-    target: str | None = None
+    agent: EventActor | None = None
+    target: EventActor | None = None
     figures: list[int] = Field(default_factory=list)   # indexes into Record.figures
     attribution: str | None = None
     plover: str | None = None
     acled: str | None = None
+
+    @field_validator("agent", "target", mode="before")
+    @classmethod
+    def _named(cls, value):
+        """Records stored before actors were typed give a bare name."""
+        return {"name": value} if isinstance(value, str) else value
 
 
 class Record(BaseModel):

@@ -13,12 +13,13 @@ import io
 import json
 from typing import Iterable
 
+from ..models import EventActor
 from .reconcile import FigureGroup, Situation, SituationEvent, reconcile
 from .sourced import Sourced
 
 FORMATS = ("json", "geojson", "csv", "hxl", "plover")
-ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "event_type", "sub_event_type", "actor1", "actor2",
-                 "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
+ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "event_type", "sub_event_type", "actor1", "inter1", "actor2",
+                 "inter2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
                  "source_scale", "notes", "fatalities", "injured", "displaced", "status", "plover"]
 HXL = [("Date", "#date"), ("Event id", "#event+id"), ("Event type", "#event+type"),
        ("ACLED type", "#event+type+acled"), ("PLOVER", "#event+type+plover"), ("Status", "#status"),
@@ -27,6 +28,30 @@ HXL = [("Date", "#date"), ("Event id", "#event+id"), ("Event type", "#event+type
        ("Injured", "#affected+injured"), ("Displaced", "#affected+displaced"),
        ("Evacuated", "#affected+evacuated"), ("Actor", "#org+name+actor1"), ("Reports", "#meta+count"),
        ("Sources", "#meta+source"), ("Notes", "#description")]
+
+
+# ACLED's interaction codes by actor type: 1 state forces, 2 rebel groups, 6 protesters,
+# 7 civilians, 8 external/other forces (3 militias, 4 identity militias and 5 rioters need
+# more than a type to tell)
+INTER = {"state": 1, "government": 1, "military": 1, "police": 1, "armed_group": 2, "civilians": 7,
+         "igo": 8, "ngo": 8, "media": 8, "person": 8}
+
+
+def inter(actor: EventActor | None, event_type: str) -> int | str:
+    """The ACLED interaction code of an actor in an event of this type ("" when unknown)."""
+    if actor is None or actor.type not in INTER:
+        return ""
+    if actor.type == "civilians" and event_type == "protest":
+        return 6
+    return INTER[actor.type]
+
+
+def _actor(actors: list[EventActor]) -> EventActor | None:
+    return actors[0] if actors else None
+
+
+def _label(actor: EventActor | None) -> str:
+    return (actor.label or actor.name) if actor else ""
 
 
 def _situation(situation_or_items) -> Situation:
@@ -59,7 +84,8 @@ def geojson(s: Situation) -> dict:
         features.append({"type": "Feature", "id": e.id, "geometry": geometry, "properties": {
             "id": e.id, "type": e.type, "date": e.date, "date_start": e.date_start, "date_end": e.date_end,
             "status": e.status, "outcome": e.outcome, "place": e.place, "admin1": e.admin1, "country": e.country,
-            "plover": e.plover, "acled": e.acled, "agents": e.agents, "targets": e.targets,
+            "plover": e.plover, "acled": e.acled, "agents": [_label(a) for a in e.agents],
+            "targets": [_label(a) for a in e.targets],
             "killed": toll(s, e, "killed"), "injured": toll(s, e, "injured"), "displaced": toll(s, e, "displaced"),
             "people": e.people, "reports": e.reports, "sources": e.sources, "first_seen": e.first_seen,
             "last_seen": e.last_seen, "summary": e.summary}})
@@ -73,8 +99,9 @@ def rows(s: Situation) -> Iterable[dict]:
     for i in order:
         e = index[i]
         yield {"event_id_cnty": e.id, "event_date": e.date_start or "", "year": (e.date_start or "")[:4],
-               "event_type": e.acled or "", "sub_event_type": e.type, "actor1": e.agents[0] if e.agents else "",
-               "actor2": e.targets[0] if e.targets else "", "country": e.country or "", "admin1": e.admin1 or "",
+               "event_type": e.acled or "", "sub_event_type": e.type, "actor1": _label(_actor(e.agents)),
+               "inter1": inter(_actor(e.agents), e.type), "actor2": _label(_actor(e.targets)),
+               "inter2": inter(_actor(e.targets), e.type), "country": e.country or "", "admin1": e.admin1 or "",
                "location": e.place or "", "latitude": "" if e.lat is None else round(e.lat, 5),
                "longitude": "" if e.lon is None else round(e.lon, 5),
                "geo_precision": 1 if e.lat is not None and e.place else (3 if e.country else ""),
@@ -115,13 +142,18 @@ def plover(s: Situation) -> list[dict]:
         mode = e.outcome or ("planned" if e.status == "planned" else None)
         out.append({
             "id": e.id, "event_type": e.plover, "mode": mode, "context": [e.type],
-            "actors": {"actor": e.agents, "recipient": e.targets},
+            "actors": {"actor": [_plover_actor(a) for a in e.agents],
+                       "recipient": [_plover_actor(a) for a in e.targets]},
             "date": e.date_start, "date_end": e.date_end, "status": e.status,
             "location": {"name": e.place, "admin1": e.admin1, "country": e.country, "lat": e.lat, "lon": e.lon},
             "source": e.sources, "reports": e.reports, "text": e.summary,
             "figures": [{"action": g.action, "group": g.group, "low": g.current_low, "high": g.current_high,
                          "disputed": g.conflict} for g in _groups(s, e)]})
     return out
+
+
+def _plover_actor(a: EventActor) -> dict:
+    return {"name": _label(a), "id": a.id, "type": a.type, "country": a.country, "as_named": a.name}
 
 
 def export(situation_or_items: Situation | list[Sourced], format: str = "json") -> str:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from ..gazetteer import km
 from ..lang import resource
-from ..models import Event, Figure, Record
+from ..models import Event, EventActor, Figure, Record
 from .sourced import Sourced
 
 NEAR_KM = 50.0                   # two city-level places closer than this are "the same place"
@@ -61,8 +61,8 @@ class Mention(BaseModel):
     date: str | None = None
     status: str = "occurred"
     place: str | None = None
-    agent: str | None = None
-    target: str | None = None
+    agent: EventActor | None = None
+    target: EventActor | None = None
     attribution: str | None = None
 
 
@@ -137,8 +137,8 @@ class SituationEvent(BaseModel):
     country: str | None = None
     lat: float | None = None
     lon: float | None = None
-    agents: list[str] = Field(default_factory=list)
-    targets: list[str] = Field(default_factory=list)
+    agents: list[EventActor] = Field(default_factory=list)     # canonical, one per actor
+    targets: list[EventActor] = Field(default_factory=list)
     plover: str | None = None
     acled: str | None = None
     mentions: list[Mention] = Field(default_factory=list)
@@ -244,12 +244,20 @@ def _months(span: tuple[Date, Date]) -> list[tuple[int, int]]:
 
 # ----------------------------------------------------------------------------- places, actors
 
-_WORD = re.compile(r"\w{4,}")
+def actor_keys(*actors: EventActor | None) -> frozenset[str]:
+    """Canonical ids of actors (the same actor named two ways by two reports has one)."""
+    return frozenset(a.id or a.name for a in actors if a)
 
 
-def actor_keys(*names: str | None) -> frozenset[str]:
-    """Content words of actor names, cut to 5 letters so that inflections meet."""
-    return frozenset(w[:5] for n in names if n for w in _WORD.findall(n.lower()))
+def agents_clash(a: Iterable[EventActor], b: Iterable[EventActor]) -> bool:
+    """Two sets of agents that cannot be the same party: both given, none shared, and
+    differing in a way names cannot bridge (a known organisation or state on either side,
+    or different types)."""
+    a, b = [x for x in a if x], [x for x in b if x]
+    if not a or not b or actor_keys(*a) & actor_keys(*b):
+        return False
+    known = lambda x: bool(x.id) and not x.id.startswith(f"{x.type}:")
+    return any(known(x) or known(y) or x.type != y.type for x in a for y in b)
 
 
 # ----------------------------------------------------------------------------- clustering
@@ -299,7 +307,7 @@ class _Item:
         has_point = event.lat is not None and event.lon is not None and level in POINT_LEVELS
         self.point = (event.lat, event.lon) if has_point else None
         self.actors = actor_keys(event.agent, event.target)
-        self.agents = actor_keys(event.agent)
+        self.agents = [event.agent] if event.agent else []
 
     @property
     def reach(self) -> tuple[Date, Date] | None:
@@ -324,7 +332,7 @@ class _Cluster:
         self.points: list[tuple[float, float]] = []
         self.names: set[str] = set()
         self.actors: set[str] = set()
-        self.agents: set[str] = set()
+        self.agents: list[EventActor] = []
         self.add(item)
 
     @property
@@ -353,7 +361,7 @@ class _Cluster:
         if item.name:
             self.names.add(item.name)
         self.actors |= item.actors
-        self.agents |= item.agents
+        self.agents += [a for a in item.agents if a.id not in actor_keys(*self.agents)]
 
     def _dates_agree(self, item: _Item) -> bool | None:
         """True / False, or None when either side has no date at all."""
@@ -388,7 +396,9 @@ class _Cluster:
         shared = bool(item.actors & self.actors)
         if item.actors and self.actors and not shared and not same_place:
             return None
-        if self.type in NEEDS_ACTORS and not (item.agents & self.agents):
+        if agents_clash(item.agents, self.agents):
+            return None
+        if self.type in NEEDS_ACTORS and not (actor_keys(*item.agents) & actor_keys(*self.agents)):
             return None
         if dated is None and not (same_place and (shared or not (item.actors and self.actors))):
             return None                   # undated: needs strong evidence
@@ -498,6 +508,15 @@ def _mention(item: _Item) -> Mention:
                    agent=e.agent, target=e.target, attribution=e.attribution)
 
 
+def _distinct(actors: Iterable[EventActor | None]) -> list[EventActor]:
+    """One entry per canonical actor, in order of first mention."""
+    out: dict[str, EventActor] = {}
+    for a in actors:
+        if a is not None:
+            out.setdefault(a.id or a.name, a)
+    return list(out.values())
+
+
 def _most_common(values: Iterable) -> object:
     counts = Counter(v for v in values if v)
     return counts.most_common(1)[0][0] if counts else None
@@ -536,8 +555,8 @@ def _build_event(cluster: _Cluster, id: str) -> SituationEvent:
         dated_by=dated_by,
         place=where[0], country=country,
         lat=located.lat if located else None, lon=located.lon if located else None,
-        agents=list(dict.fromkeys(i.event.agent for i in items if i.event.agent)),
-        targets=list(dict.fromkeys(i.event.target for i in items if i.event.target)),
+        agents=_distinct(i.event.agent for i in items),
+        targets=_distinct(i.event.target for i in items),
         plover=_most_common(i.event.plover for i in items) or types.get(cluster.type, {}).get("plover"),
         acled=_most_common(i.event.acled for i in items) or types.get(cluster.type, {}).get("acled"),
         mentions=[_mention(i) for i in items],

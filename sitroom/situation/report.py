@@ -89,6 +89,18 @@ def _where(e: SituationEvent) -> str:
     return ", ".join(x for x in (e.place, e.country) if x) or "place unknown"
 
 
+def who(e: SituationEvent) -> str:
+    """"who": the event's agents and targets by their canonical names ("" when none is known)."""
+    names = lambda actors: ", ".join(a.label or a.name for a in actors)
+    if not e.agents and not e.targets:
+        return ""
+    return (names(e.agents) or "unknown") + (f" → {names(e.targets)}" if e.targets else "")
+
+
+def _who_html(e: SituationEvent) -> str:
+    return f'<div class="who">who: {_h(who(e))}</div>' if who(e) else ""
+
+
 def _when(e: SituationEvent) -> str:
     if not e.date:
         return "undated"
@@ -130,6 +142,8 @@ def render_markdown(situation: Situation, since: str | None = None, place: str |
         srcs = ", ".join(_md(x) for x in e.sources)
         out.append(f"- **{_when(e)}** — {e.type} ({e.status}), {_md(_where(e))} — "
                    f"{len(e.reports)} report(s): {srcs}. “{_md(e.summary)}”")
+        if who(e):
+            out.append(f"  - who: {_md(who(e))}")
     undated = [e for e in s.events if not e.date_start]
     if undated:
         out.append(f"- undated: " + "; ".join(f"{e.type}, {_md(_where(e))}" for e in undated[:20]))
@@ -379,7 +393,7 @@ def render_html(situation: Situation, since: str | None = None, place: str | Non
              "<th>Reports</th></tr>")
     for e in (s.event(i) for i in s.timeline):
         h.append(f'<tr><td class="num">{_h(_when(e))}</td><td>{_h(e.type)} <span class="badge">{_h(e.status)}</span>'
-                 f"<blockquote>{_h(e.summary)}</blockquote></td><td>{_h(_where(e))}</td>"
+                 f"{_who_html(e)}<blockquote>{_h(e.summary)}</blockquote></td><td>{_h(_where(e))}</td>"
                  f'<td>{len(e.reports)}: {_h(", ".join(e.sources))}</td></tr>')
     h.append("</table><h2>Planned and next</h2>")
     planned = [s.event(i) for i in s.planned]

@@ -208,8 +208,8 @@ def _sqlite_setup(engine: Engine) -> None:
 def flat_events(record: Record) -> list[dict]:
     """The record's events as flat rows (without report_id)."""
     return [dict(idx=i, type=e.type, trigger=e.trigger, date=e.date, place=e.place,
-                 country=e.country, lat=e.lat, lon=e.lon, status=e.status, agent=e.agent,
-                 target=e.target, attribution=e.attribution, plover=e.plover, acled=e.acled,
+                 country=e.country, lat=e.lat, lon=e.lon, status=e.status,
+                 agent=e.agent.name if e.agent else None, target=e.target.name if e.target else None, attribution=e.attribution, plover=e.plover, acled=e.acled,
                  figures=list(e.figures), sentence=e.sentence, start=e.start, end=e.end)
             for i, e in enumerate(record.events)]
 

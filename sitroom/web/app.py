@@ -247,7 +247,7 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
         described = json.loads(EVENT_TYPES.read_text(encoding="utf-8"))
         types = {t: {"colour": COLOURS.get(t, "#555555"), "description": d.get("description")}
                  for t, d in described.items()}
-        return {"types": types, "present": s.types, "sources": s.sources,
+        return {"types": types, "present": s.types, "sources": s.sources, "actors": s.actors,
                 "places": sorted({p.name for p in s.situation.places}),
                 "write_needs_token": bool(token), "allow_fetch": allow_fetch,
                 "max_upload": max_upload, "counts": store.counts()}
@@ -260,12 +260,13 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
             place: str | None = Query(None, max_length=200, description="place, first-level division or country code"),
             source: str | None = Query(None, max_length=300, description="an outlet among the event's sources"),
             status: str | None = Query(None, max_length=16),
+            actor: str | None = Query(None, max_length=200, description="an agent or target: canonical label, id or name"),
             bbox: str | None = Query(None, max_length=100, description="west,south,east,north"),
             offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
             s: Snapshot = Depends(snap)):
         """Reconciled events (one per happening, with every report behind it), filtered and paged."""
         keep = EventFilter(type=type, since=_day("from", from_), until=_day("to", to), place=place,
-                           source=source, status=status, bbox=_bbox(bbox))
+                           source=source, status=status, actor=actor, bbox=_bbox(bbox))
         chosen = [e for e in s.events if keep(s, e)]
         page = _page(chosen, offset, limit)
         page["items"] = [s.shown[e.id] for e in page["items"]]

@@ -38,6 +38,7 @@ class Snapshot:
         self.groups = {g.id: g for g in situation.figures}
         self.types = sorted({e.type.split(".")[0] for e in situation.events})
         self.sources = sorted({s for e in situation.events for s in e.sources if s})
+        self.actors = sorted({a.label or a.name for e in situation.events for a in e.agents + e.targets})
         self.events = sorted(situation.events, key=lambda e: (e.date_start or e.date or "9999", e.id))
         self.shown = {e.id: self.event_json(e) for e in self.events}     # built once, served many times
 
@@ -68,6 +69,7 @@ class EventFilter:
     place: str | None = None
     source: str | None = None
     status: str | None = None
+    actor: str | None = None
     bbox: tuple[float, float, float, float] | None = None
 
     def __call__(self, snap: Snapshot, e: SituationEvent) -> bool:
@@ -76,6 +78,9 @@ class EventFilter:
         if self.status and e.status != self.status:
             return False
         if self.source and self.source not in e.sources:
+            return False
+        if self.actor and not any(self.actor.casefold() in ((a.label or "").casefold(), a.name.casefold(), a.id or "")
+                                  for a in e.agents + e.targets):
             return False
         if self.place:
             want = self.place.casefold()

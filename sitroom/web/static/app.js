@@ -209,6 +209,8 @@ function drawList() {
                            on: { click: () => openEvent(e.id), keydown: (k) => { if (k.key === "Enter") openEvent(e.id); } } },
       chip(e.kind), el("b", {}, e.type), " ", where, el("span", { class: "muted" }, ` · ${e.date || "undated"}`),
       e.people ? el("span", { class: "people" }, ` ${fmt(e.people)} people`) : null,
+      e.agents.length || e.targets.length ? el("span", { class: "actors" },
+        ` · ${actorNames(e.agents) || "?"}${e.targets.length ? " → " + actorNames(e.targets) : ""}`) : null,
       el("span", { class: "muted" }, ` · ${e.sources.length} source(s)`),
       e.status !== "occurred" ? el("span", { class: "badge" }, e.status) : null));
   }
@@ -236,8 +238,8 @@ async function openEvent(id) {
     el("button", { type: "button", class: "close", title: "close", on: { click: () => { box.hidden = true; state.selected = null; drawList(); drawMap(); drawTimeline(); } } }, "×"),
     el("h2", {}, chip(e.kind), `${e.type} — ${[e.place, e.admin1, e.country].filter(Boolean).join(", ") || "place unknown"}`),
     el("p", { class: "muted" }, `${e.id} · ${e.date || "undated"}${e.date_end && e.date_end !== e.date_start ? " → " + e.date_end : ""} · ${e.status}`,
-      e.outcome ? ` · outcome: ${e.outcome}` : "", e.agents.length ? ` · by ${e.agents.join(", ")}` : "",
-      e.targets.length ? ` · against ${e.targets.join(", ")}` : ""),
+      e.outcome ? ` · outcome: ${e.outcome}` : "", e.agents.length ? ` · by ${actorNames(e.agents)}` : "",
+      e.targets.length ? ` · against ${actorNames(e.targets)}` : ""),
     el("h3", {}, `Reports (${e.mentions.length})`),
     el("ul", { class: "mentions" }, e.mentions.map((m) => {
       const r = reports[m.report_id] || {};
@@ -262,10 +264,12 @@ async function openEvent(id) {
   );
 }
 
+const actorNames = (actors) => actors.map((a) => a.label || a.name).join(", ");
+
 // -- loading the situation ---------------------------------------------------------------------
 function filterParams() {
   const q = new URLSearchParams();
-  for (const [id, name] of [["f-type", "type"], ["f-from", "from"], ["f-to", "to"], ["f-place", "place"], ["f-source", "source"]]) {
+  for (const [id, name] of [["f-type", "type"], ["f-from", "from"], ["f-to", "to"], ["f-place", "place"], ["f-source", "source"], ["f-actor", "actor"]]) {
     const v = $(id).value.trim();
     if (v) q.set(name, v);
   }
@@ -293,6 +297,7 @@ async function loadMeta() {
   };
   keep($("f-type"), m.present);
   keep($("f-source"), m.sources);
+  keep($("f-actor"), m.actors);
   fill($("places"), m.places.map((p) => el("option", { value: p })));
   fill($("legend"), m.present.map((t) => el("span", {}, chip(t), t)),
     el("span", { class: "muted" }, "· dot: a place, dashed ring: a region or country; size: people affected"));
