@@ -114,14 +114,16 @@ def _head_type(tok: Token, lex: dict) -> str | None:
 
 
 def _mention(tok: Token, lex: dict) -> Span:
-    """Determiners, adjectives and "de X" complements around an actor head."""
+    """Determiners, adjectives and "de X" complements around an actor head (X a name, a
+    place or an actor: "l'armée du régime", not "les contestataires de pillage")."""
     doc = tok.doc
     keep = {tok.i}
     for ch in tok.children:
         if ch.dep_ in ("det", "amod", "nummod", "flat:name", "compound") or ch.dep_ == "appos" and ch.pos_ == "PROPN":
             keep.update(t.i for t in ch.subtree)
         elif ch.dep_ == "nmod" and ch.i > tok.i and any(c.lower_ in lex["of_cases"]
-                                                         for c in ch.children if c.dep_ == "case"):
+                                                         for c in ch.children if c.dep_ == "case") \
+                and (ch.pos_ == "PROPN" or ch.ent_type_ or _head_type(ch, lex)):   # "habitants de Derna"
             keep.update(t.i for t in ch.subtree if t.dep_ not in ("acl:relcl", "acl"))
     i = j = tok.i
     while i - 1 in keep:

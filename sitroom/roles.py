@@ -22,6 +22,7 @@ from . import actors as actor_lexicon
 from . import attribution as attr
 from .lang import resource
 from .models import Actor, EventActor
+from .numbers import approx_value, is_digits, is_number_word, is_vague
 
 MAX_NAME_TOKENS = 8
 
@@ -38,6 +39,9 @@ class Grammar:
     support_verbs: frozenset
     demonym_types: dict
     anaphors: dict
+    place_target_types: frozenset
+    default_agents: dict
+    undergoer_subject_types: frozenset
 
     def is_(self, tok: Token, role: str) -> bool:
         return tok.dep_ in self.deps[role]
@@ -50,7 +54,8 @@ def grammar(lang: str) -> Grammar:
                    frozenset(r["target_preps"]),
                    {k: frozenset(v) for k, v in r["recipient_preps"].items()}, frozenset(r["possessor_preps"]),
                    frozenset(r["patient_nominal_types"]), frozenset(r["support_verbs"]),
-                   r["demonym_types"], r["anaphors"])
+                   r["demonym_types"], r["anaphors"], frozenset(r["place_target_types"]), r["default_agents"],
+                   frozenset(r["undergoer_subject_types"]))
 
 
 def roles(trigger: Token, typ: str, actors: list[Actor], lang: str, home: str | None,
@@ -62,13 +67,19 @@ def roles(trigger: Token, typ: str, actors: list[Actor], lang: str, home: str | 
     if typ == "statement" and speaker is not None:
         agent_tok = speaker
     agent = _actor(agent_tok, actors, lang, home) if agent_tok is not None else None
+    if agent is None and typ == "statement":             # "selon X", an incise, the clause before
+        source = attr.source_head(trigger.doc, trigger.idx, trigger.idx + len(trigger), lang)
+        agent = _actor(source, actors, lang, home) if source is not None else None
     if agent is None and trigger.pos_ == "NOUN":
         agent = _demonym_actor(trigger, typ, g, lang)
-    target = _actor(target_tok, actors, lang, home) if target_tok is not None else None
+    target = _actor(target_tok, actors, lang, home, places=typ in g.place_target_types) \
+        if target_tok is not None else None
     if target is None and typ != "statement" and figures:
         target = _counted(figures, trigger.doc, actors, lang, home)
     if target is not None and agent is not None and target.name == agent.name:
         target = None
+    if agent is None and typ in g.default_agents:
+        agent = actor_lexicon.canonical(EventActor(**g.default_agents[typ]), lang)
     return agent, target
 
 
@@ -77,6 +88,8 @@ def roles(trigger: Token, typ: str, actors: list[Actor], lang: str, home: str | 
 def _role_tokens(trigger: Token, typ: str, g: Grammar, lang: str) -> tuple[Token | None, Token | None]:
     if trigger.pos_ in ("VERB", "AUX") or "Part" in trigger.morph.get("VerbForm"):
         agent, target = _verb_roles(trigger, typ, g, lang)
+        if typ in g.undergoer_subject_types and agent is not None and g.is_(agent, "subject"):
+            agent, target = None, agent                 # "les habitants fuient": they are moved
     else:
         agent, target = _noun_roles(trigger, typ, g, lang)
     return agent, target
@@ -127,6 +140,8 @@ def _noun_roles(noun: Token, typ: str, g: Grammar, lang: str) -> tuple[Token | N
             g.is_(noun, "object") or g.is_(noun, "oblique") and not _prep(noun, g)):
         agent, other = _verb_roles(head, typ, g, lang)
         target = target or (other if other is not None and other.i != noun.i else None)
+    if target is None and g.is_(noun, "subject") and head.pos_ in ("VERB", "AUX"):
+        target = next((ch for ch in head.children if g.is_(ch, "object")), None)   # "l'attaque a tué N soldats"
     if agent is None and actor_lexicon._head_type(noun, actor_lexicon.lexicon(lang)):
         agent = noun                                # the trigger names who acts: "des manifestants"
     return agent, target
@@ -150,6 +165,10 @@ def _antecedent(tok: Token, g: Grammar, lang: str) -> Token:
         return _latest_named(tok, g) or tok
     if tok.pos_ == "PRON":
         return attr.resolve(tok, lang)
+    counted = next((ch for ch in tok.children if g.is_(ch, "noun_complement") and ch.i > tok.i
+                    and _prep(ch, g) in g.possessor_preps), None)
+    if counted is not None and (approx_value(tok.lower_, lang) or is_vague(tok.lower_, lang)):
+        tok = counted                                   # "des milliers d'habitants" → habitants
     return attr.corefer(tok, lang) if tok.pos_ == "NOUN" else tok
 
 
@@ -162,7 +181,9 @@ def _latest_named(tok: Token, g: Grammar) -> Token | None:
     return None
 
 
-def _actor(tok: Token, actors: list[Actor], lang: str, home: str | None) -> EventActor | None:
+def _actor(tok: Token, actors: list[Actor], lang: str, home: str | None, places: bool = True) -> EventActor | None:
+    """The actor a role token names (None when it names no one). `places`: may a place
+    stand for its state here ("Moscou accuse", not "ont bombardé Alep")?"""
     g = grammar(lang)
     tok = _antecedent(tok, g, lang)
     if tok.pos_ == "PRON":
@@ -180,6 +201,8 @@ def _actor(tok: Token, actors: list[Actor], lang: str, home: str | None) -> Even
         name, country = _informative(mention.name, actors), mention.country
     else:
         kind = _place_actor(tok, lex)
+        if kind is not None and not places:
+            return None
         if kind is not None:
             name, country = tok.text, lex["places"].get(tok.text.lower())
         else:
@@ -187,6 +210,7 @@ def _actor(tok: Token, actors: list[Actor], lang: str, home: str | None) -> Even
             if kind is None:
                 return None
             name, country = _short(tok, g), actor_lexicon._country(tok.doc[tok.i:tok.i + 1], lex)
+    name = _without_count(name, lang)
     if kind == "person" and country is None:
         country = _person_country(tok, g, lex)
     if country is None and kind in actor_lexicon.STATE_TYPES:
@@ -220,16 +244,27 @@ def _compound(tok: Token) -> str:
 
 
 def _organisation(tok: Token, lex: dict) -> str | None:
-    """The type of a known organisation whose name starts at tok, hyphens glued."""
+    """The type of a known organisation named by the phrase tok heads ("le groupe État
+    islamique", "Croissant-Rouge" split by the tokeniser)."""
     doc = tok.doc
-    text, k = tok.text, tok.i
-    while k + 1 < len(doc) and not doc[k].whitespace_ and (doc[k + 1].text == "-" or doc[k].text == "-"):
-        k += 1
-        text += doc[k].text
-    kind = lex["orgs"].get(text.lower())
-    if kind is None and k > tok.i:
-        kind = lex["heads"].get(text.lower())
-    return kind
+    i, j = attr.phrase(tok, "none", describe=True)
+    words = [t.text for t in doc[i:j]]
+    for n in range(len(words), 0, -1):
+        for k in range(len(words) - n + 1):
+            glued = "".join(w + doc[i + k + m].whitespace_ for m, w in enumerate(words[k:k + n])).strip()
+            kind = lex["orgs"].get(glued.lower())
+            if kind and (len(glued) > 3 or glued.isupper()):
+                return kind
+    return None
+
+
+def _without_count(name: str, lang: str) -> str:
+    """"Douze personnes" → "personnes": an actor's name is not its count."""
+    words = name.split()
+    while len(words) > 1 and (is_number_word(words[0].lower(), lang) or is_digits(words[0])
+                              or approx_value(words[0].lower(), lang)):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _place_actor(tok: Token, lex: dict) -> str | None:
