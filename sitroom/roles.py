@@ -109,11 +109,26 @@ def _verb_roles(verb: Token, typ: str, g: Grammar, lang: str) -> tuple[Token | N
             target = ch
     if g.is_(verb, "participle") and verb.head.pos_ in ("NOUN", "PROPN") and target is None:
         target = verb.head                          # "le convoi visé par des tirs"
-    if agent is None and target is None or agent is None and (g.is_(verb, "chain") or g.is_(verb, "conjunct")):
-        up = verb.head
-        if up.i != verb.i and up.pos_ in ("VERB", "AUX") and (g.is_(verb, "chain") or g.is_(verb, "conjunct")):
-            agent = _verb_roles(up, typ, g, lang)[0]
+    up = verb.head
+    shares = g.is_(verb, "chain") or g.is_(verb, "conjunct") or g.is_(verb, "adverbial_clause") and not _finite(verb)
+    if shares and up.i != verb.i and up.pos_ in ("VERB", "AUX") and not any(
+            g.is_(ch, "subject") or g.is_(ch, "passive_subject") for ch in verb.children):
+        subject = next((ch for ch in up.children if g.is_(ch, "subject") or g.is_(ch, "passive_subject")), None)
+        if subject is not None:                     # "libéré après avoir été enlevé": the same person
+            if _passive(verb, g):
+                target = target or subject
+            elif agent is None and g.is_(subject, "subject"):
+                agent = subject
     return agent, target
+
+
+def _finite(verb: Token) -> bool:
+    return "Fin" in verb.morph.get("VerbForm") or any(
+        "Fin" in ch.morph.get("VerbForm") for ch in verb.children if ch.pos_ == "AUX")
+
+
+def _passive(verb: Token, g: Grammar) -> bool:
+    return any(g.is_(ch, "passive_aux") for ch in verb.children)
 
 
 def _noun_roles(noun: Token, typ: str, g: Grammar, lang: str) -> tuple[Token | None, Token | None]:
@@ -160,7 +175,9 @@ def _antecedent(tok: Token, g: Grammar, lang: str) -> Token:
     word = tok.lower_.replace("’", "'")
     if tok.pos_ == "PRON" and ("Rel" in tok.morph.get("PronType") or word in cues.relative_pronouns):
         verb = tok.head
-        return verb.head if g.is_(verb, "relative_clause") else tok
+        if not g.is_(verb, "relative_clause"):
+            return tok
+        tok = verb.head
     if word in ("dernier", "dernière", "derniers", "dernières") and tok.i > 0:
         return _latest_named(tok, g) or tok
     if tok.pos_ == "PRON":
@@ -206,7 +223,8 @@ def _actor(tok: Token, actors: list[Actor], lang: str, home: str | None, places:
         if kind is not None:
             name, country = tok.text, lex["places"].get(tok.text.lower())
         else:
-            kind = actor_lexicon._head_type(tok, lex) or ("person" if tok.ent_type_ == "PER" else None)
+            kind = actor_lexicon._head_type(tok, lex) or ("person" if tok.ent_type_ == "PER" else None) \
+                or _people(tok)
             if kind is None:
                 return None
             name, country = _short(tok, g), actor_lexicon._country(tok.doc[tok.i:tok.i + 1], lex)
@@ -256,6 +274,13 @@ def _organisation(tok: Token, lex: dict) -> str | None:
             if kind and (len(glued) > 3 or glued.isupper()):
                 return kind
     return None
+
+
+def _people(tok: Token) -> str | None:
+    """A capitalised plural noun inside a sentence names a people ("les Yézidis")."""
+    if tok.is_sent_start or not tok.text[:1].isupper() or tok.ent_type_ in ("LOC", "ORG"):
+        return None
+    return "civilians" if "Plur" in tok.morph.get("Number") or tok.text.endswith("s") and tok.pos_ == "NOUN" else None
 
 
 def _without_count(name: str, lang: str) -> str:
