@@ -226,7 +226,7 @@ def _actor(tok: Token, actors: list[Actor], lang: str, home: str | None, places:
             kind = actor_lexicon._head_type(tok, lex) or ("person" if tok.ent_type_ == "PER" else None) \
                 or _people(tok)
             if kind is None:
-                return None
+                return _owner(tok, actors, lang, home, places)
             name, country = _short(tok, g), actor_lexicon._country(tok.doc[tok.i:tok.i + 1], lex)
     name = _without_count(name, lang)
     if kind == "person" and country is None:
@@ -290,6 +290,27 @@ def _without_count(name: str, lang: str) -> str:
                               or approx_value(words[0].lower(), lang)):
         words = words[1:]
     return " ".join(words)
+
+
+def _owner(tok: Token, actors: list[Actor], lang: str, home: str | None, places: bool) -> EventActor | None:
+    """Whose a thing is, when the role names a thing: "des hélicoptères de l'armée" → the
+    army; "un drone israélien" → Israel's military."""
+    g = grammar(lang)
+    if tok.pos_ != "NOUN":
+        return None
+    for ch in tok.children:
+        if ch.i > tok.i and g.is_(ch, "noun_complement") and _prep(ch, g) in g.possessor_preps:
+            found = _actor(ch, actors, lang, home, places)
+            if found is not None:
+                return found
+    lex = actor_lexicon.lexicon(lang)
+    for ch in tok.children:
+        if g.is_(ch, "adjective"):
+            for form in (ch.lower_, ch.lemma_.lower()):
+                if form in lex["adjectives"]:
+                    return actor_lexicon.canonical(EventActor(name=ch.text, type="military",
+                                                              country=lex["adjectives"][form]), lang)
+    return None
 
 
 def _place_actor(tok: Token, lex: dict) -> str | None:
