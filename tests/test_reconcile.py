@@ -212,3 +212,23 @@ def test_real_extraction_of_the_ituri_reports(nlp):
     assert attacks and len(attacks[0].reports) >= 2 and len(attacks[0].sources) >= 2
     killed = [g for g in sit.figures if g.action == "killed" and len({c.report_id for c in g.claims}) >= 2]
     assert killed, "tolls from several reports are grouped side by side"
+
+
+def test_mentions_with_no_known_place_never_join_another_report():
+    """Three outlets, one day, the same words about three places; only one place is known."""
+    nowhere = dict(place=None, country=None, lat=None, lon=None)
+    items = [report(f"r{k}", f"Outlet {k}", "2024-05-07",
+                    [ev("attack", "2024-05-07", "Des tirs ont visé le marché mardi.", where=where)])
+             for k, where in enumerate((BUNIA, nowhere, nowhere))]
+    situation = reconcile(items)
+    attacks = [e for e in situation.events if e.type == "attack"]
+    assert len(attacks) == 3 and all(len(e.reports) == 1 for e in attacks)
+
+
+def test_a_mention_with_no_place_joins_its_own_report():
+    nowhere = dict(place=None, country=None, lat=None, lon=None)
+    one = report("r1", "Outlet", "2024-05-07", [
+        ev("attack", "2024-05-07", "Des tirs ont visé le marché de Bunia mardi."),
+        ev("attack", "2024-05-07", "Ces tirs ont fait trois morts.", where=nowhere, start=100)])
+    situation = reconcile([one])
+    assert len([e for e in situation.events if e.type == "attack"]) == 1

@@ -291,6 +291,11 @@ class _Item:
     """An event mention with the facts used to match it."""
     __slots__ = ("sourced", "event", "index", "span", "soft", "point", "country", "name", "actors", "agents", "day")
 
+    @property
+    def placeless(self) -> bool:
+        """Neither a place, a point nor a country: the mention could be anywhere."""
+        return not (self.country or self.name or self.point)
+
     def __init__(self, sourced: Sourced, event: Event, index: int, levels: dict):
         self.sourced, self.event, self.index = sourced, event, index
         self.day = sourced.date
@@ -385,6 +390,9 @@ class _Cluster:
         """How well the mention fits this happening (None: it does not)."""
         if item.country and self.countries and item.country not in self.countries:
             return None
+        if (item.placeless or not (self.countries or self.names or self.points)) and \
+                item.sourced.report_id not in {i.sourced.report_id for i in self.items}:
+            return None                   # where is unknown: only the same report can tell it is the same
         named = item.name is not None and item.name in self.names
         near = named or bool(item.point and self.points and any(km(item.point, p) <= NEAR_KM for p in self.points))
         if item.point and self.points and not near:
