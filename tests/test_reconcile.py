@@ -123,10 +123,12 @@ def test_conflicting_figures_side_by_side(ituri):
     # 26 (cumulative) and 21 (official, later) disagree: flagged
     assert killed.conflict and (killed.current_low, killed.current_high) == (21, 26)
     displaced = next(g for g in sit.figures if g.action == "displaced")
-    assert displaced.conflict and [c.source for c in displaced.claims] == ["Le Courrier des Grands Lacs",
-                                                                           "Bulletin humanitaire Ituri"]
+    # 3 000 displaced one day, 5 000 the next: a progression, not a dispute
+    assert not displaced.conflict and [c.source for c in displaced.claims] == ["Le Courrier des Grands Lacs",
+                                                                               "Bulletin humanitaire Ituri"]
+    assert [c.superseded_by for c in displaced.claims][0] is not None
     subjects = [c.subject for c in sit.conflicts]
-    assert any("killed" in s for s in subjects) and any("displaced" in s for s in subjects)
+    assert any("killed" in s for s in subjects) and not any("displaced" in s for s in subjects)
     mahagi = by(sit, "attack", "Mahagi")
     assert not any(sit.figure_group(g).conflict for g in mahagi.figure_groups)
 
@@ -232,3 +234,14 @@ def test_a_mention_with_no_place_joins_its_own_report():
         ev("attack", "2024-05-07", "Ces tirs ont fait trois morts.", where=nowhere, start=100)])
     situation = reconcile([one])
     assert len([e for e in situation.events if e.type == "attack"]) == 1
+
+
+def test_a_rising_evacuation_count_is_a_progression_not_a_conflict():
+    days = (("r1", "Outlet A", "2024-05-07", 1000), ("r2", "Outlet B", "2024-05-08", 8000))
+    items = [report(rid, src, day, [ev("evacuation", day, "évacués de Bunia.", figures=[0])],
+                    [fig(n, action="evacuated", qualifier="approx")]) for rid, src, day, n in days]
+    situation = reconcile(items)
+    [group] = [g for g in situation.figures if g.action == "evacuated"]
+    assert not group.conflict and (group.current_low, group.current_high) == (8000, 8000)
+    assert [c.superseded_by for c in group.claims] == ["r2", None]
+    assert not situation.conflicts

@@ -33,7 +33,9 @@ TOLERANCE = 0.10                 # relative slack before two figures are said to
 APPROX = 0.20                    # how far an "approx" figure may stray from its value
 PLAN_WINDOW = 120                # days after a planned date where its outcome is looked for
 MAX_CANDIDATES = 200             # clusters compared at most per mention (keeps coarse dates cheap)
-CASUALTIES = {"killed", "injured", "missing"}        # tolls that only grow: a higher later one replaces
+CASUALTIES = {"killed", "injured", "missing"}
+# counts that grow as a crisis unfolds: a higher count on a later day is progress, not a dispute
+RUNNING = CASUALTIES | {"evacuated", "displaced", "detained", "released", "rescued", "returned", "affected"}
 NEEDS_ACTORS = {"statement"}     # types merged only when their actors overlap
 POINT_LEVELS = {"city", "below_city", None}          # places whose coordinates are a point, not a centroid
 Outcome = Literal["fulfilled", "postponed", "failed"]
@@ -767,7 +769,8 @@ def _settle(g: FigureGroup) -> None:
     """Order claims, mark superseded tolls, compute spreads and flag disagreement.
 
     A claim is superseded by the first later-published claim that is a cumulative
-    toll, or (for casualties) whose low bound exceeds the claim's high bound. One pass
+    toll, or (for running counts: tolls, evacuees, displaced…) whose low bound exceeds the
+    claim's high bound: a progression, not a conflict. One pass
     over the claims in date order, earlier ones waiting in a heap by their high bound."""
     g.claims.sort(key=lambda c: (c.published or "", c.report_id))
     waiting: list[tuple[float, int, Claim]] = []     # (high, order, claim) published before `day`
@@ -783,7 +786,7 @@ def _settle(g: FigureGroup) -> None:
                 for _, _, earlier in waiting:
                     earlier.superseded_by = later.report_id
                 waiting = []
-            elif g.action in CASUALTIES:
+            elif g.action in RUNNING:
                 while waiting and waiting[0][0] < later.low:
                     heapq.heappop(waiting)[2].superseded_by = later.report_id
         if later.status != "planned" and not later.superseded_by:
