@@ -245,3 +245,16 @@ def test_a_rising_evacuation_count_is_a_progression_not_a_conflict():
     assert not group.conflict and (group.current_low, group.current_high) == (8000, 8000)
     assert [c.superseded_by for c in group.claims] == ["r2", None]
     assert not situation.conflicts
+
+
+def test_outlets_are_named_never_numbered():
+    from sitroom.situation.export import export
+    bare = report("17", None, "2024-05-07", [ev("attack", "2024-05-07", "Des tirs ont visé Bunia.", figures=[0])],
+                  [fig(4)])
+    site = report("18", None, "2024-05-07", [ev("attack", "2024-05-07", "Tirs sur Bunia.", figures=[0])], [fig(4)])
+    site = site.model_copy(update={"url": "https://www.radio-exemple.org/bunia"})
+    situation = reconcile([bare, site])
+    [attack] = [e for e in situation.events if e.type == "attack"]
+    assert attack.sources == ["unnamed source", "radio-exemple.org"]
+    assert {c.voice for g in situation.figures for c in g.claims} == {"unnamed source", "radio-exemple.org"}
+    assert "17" not in export(situation, "csv").splitlines()[1].split(",")[-8:]

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from ..gazetteer import km
 from ..lang import resource
 from ..models import Event, EventActor, Figure, Record
-from .sourced import Sourced
+from .sourced import UNNAMED, Sourced
 
 NEAR_KM = 50.0                   # two city-level places closer than this are "the same place"
 TOLERANCE = 0.10                 # relative slack before two figures are said to disagree
@@ -84,7 +84,7 @@ class Claim(BaseModel):
     @property
     def voice(self) -> str:
         """Who says it: 'outlet' or 'outlet, citing X'."""
-        who = self.source or self.report_id
+        who = self.source or UNNAMED
         return f"{who}, citing {self.attributed_to}" if self.attributed_to else who
 
     def bounds(self) -> tuple[float, float]:
@@ -513,7 +513,7 @@ def cluster_events(items: list[Sourced]) -> list[_Cluster]:
 
 def _mention(item: _Item) -> Mention:
     e, s = item.event, item.sourced
-    return Mention(report_id=s.report_id, source=s.source, published=s.date, index=item.index,
+    return Mention(report_id=s.report_id, source=s.outlet, published=s.date, index=item.index,
                    trigger=e.trigger, sentence=e.sentence, date=e.date, status=e.status, place=e.place,
                    agent=e.agent, target=e.target, attribution=e.attribution)
 
@@ -704,7 +704,7 @@ def _main_country(record: Record) -> str | None:
 
 
 def _claim(s: Sourced, f: Figure) -> Claim:
-    return Claim(report_id=s.report_id, source=s.source, attributed_to=f.source, published=s.date,
+    return Claim(report_id=s.report_id, source=s.outlet, attributed_to=f.source, published=s.date,
                  text=f.text, low=f.low, high=f.high, qualifier=f.qualifier, status=f.status)
 
 
@@ -876,7 +876,7 @@ def reconcile(items: list[Sourced]) -> Situation:
                                       claims=[f"{claim_value(c)} — {c.voice} ({c.published or 'undated'})"
                                               for c in g.current]))
     conflicts += _status_conflicts(events)
-    report_info = [ReportInfo(report_id=s.report_id, source=s.source, url=s.url, title=s.title, published=s.date)
+    report_info = [ReportInfo(report_id=s.report_id, source=s.outlet, url=s.url, title=s.title, published=s.date)
                    for s in sorted(items, key=lambda s: (s.date or "", s.report_id))]
     timeline = [e.id for e in sorted((e for e in events if e.date_start), key=lambda e: (e.date_start, e.date_end, e.id))]
     return Situation(reports=report_info, events=events, figures=figures,
@@ -891,6 +891,6 @@ def _status_conflicts(events: list[SituationEvent]) -> list[Conflict]:
         statuses = {m.status for m in e.mentions}
         if "denied" in statuses and statuses & {"occurred", "ongoing"}:
             out.append(Conflict(kind="status", ref=e.id, subject=f"{e.type} {e.place or ''} {e.date or ''}".strip(),
-                                claims=[f"{m.status} — {m.source or m.report_id} ({m.published or 'undated'})"
+                                claims=[f"{m.status} — {m.source or UNNAMED} ({m.published or 'undated'})"
                                         for m in e.mentions if m.status in ("denied", "occurred", "ongoing")]))
     return out

@@ -6,6 +6,8 @@ notebook user can build them by hand from `sitroom.extract(...)` results.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel
 
 from ..models import Record
@@ -35,11 +37,25 @@ class Sourced(BaseModel):
 
     @property
     def outlet(self) -> str:
-        """The outlet's name, or the report id when the outlet is unknown."""
-        return self.source or self.report_id
+        """The outlet by name: its source, else its site, else "unnamed source"."""
+        return outlet_name(self.source, self.url)
 
     @classmethod
     def of(cls, record: Record, source: str | None = None, **meta) -> "Sourced":
         """Wrap a Record, taking its id as the report id unless one is given."""
         meta.setdefault("report_id", record.id or f"report-{id(record)}")
         return cls(record=record, source=source, **meta)
+
+
+UNNAMED = "unnamed source"
+
+
+def outlet_name(source: str | None, url: str | None = None) -> str:
+    """Who published a report, never a report number: the source given, else the site the
+    URL names ("www.example.org" → "example.org"), else "unnamed source"."""
+    if source and source.strip():
+        return source.strip()
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host[4:] if host.startswith("www.") else host
+    return UNNAMED
