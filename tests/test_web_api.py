@@ -272,3 +272,58 @@ def test_fetching_private_urls_is_refused(db, url):
     with TestClient(create_app(db=db, allow_fetch=True)) as c:
         r = c.post("/reports", json={"url": url})
         assert r.status_code == 400 and r.json()["detail"]
+
+
+# -- input the API must survive (issue 9) ------------------------------------------------------
+
+def test_a_lone_surrogate_is_stored_not_a_500(fresh):
+    r = fresh.post("/reports", content=b'{"text": "Des tirs ont vis\\u00e9 Bunia mardi \\ud800.", "source": "Radio"}',
+                   headers={"content-type": "application/json"})
+    assert r.status_code in (200, 201), r.text
+
+
+def test_an_impossible_date_is_refused_not_stored(fresh):
+    r = fresh.post("/reports", json={"text": "Des tirs ont visé Bunia mardi.", "published": "2024-02-30"})
+    assert r.status_code == 422 and "2024-02-30" in r.text
+    assert fresh.post("/extract", json={"text": "Des tirs mardi.", "date": "2023-02-29"}).status_code == 422
+
+
+def test_exports_defuse_spreadsheet_formulas(fresh):
+    body = {"text": "Des tirs ont fait trois morts mardi à Bunia, en Ituri.", "source": "=cmd|' /C calc'!A0",
+            "published": "2025-03-20"}
+    assert fresh.post("/reports", json=body).status_code == 201
+    for fmt in ("csv", "hxl"):
+        text = fresh.get(f"/export/{fmt}").text
+        assert "=cmd" in text and ",=cmd" not in text and "\n=cmd" not in text and "'=cmd" in text
+
+
+def test_a_fetch_that_trickles_is_cut_by_its_overall_deadline(monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Trickle(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            try:
+                for _ in range(40):
+                    self.wfile.write(b"x" * 10)
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass                          # the client gave up, as it should
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(security, "resolve_public", lambda url: ("127.0.0.1", "127.0.0.1", server.server_port))
+    try:
+        started = time.monotonic()
+        with pytest.raises(security.Refused, match="took over"):
+            security.fetch(f"http://127.0.0.1:{server.server_port}/slow", max_bytes=10_000, timeout=2, total=1)
+        assert time.monotonic() - started < 3
+    finally:
+        server.shutdown()

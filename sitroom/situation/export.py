@@ -110,13 +110,23 @@ def rows(s: Situation) -> Iterable[dict]:
                "displaced": toll(s, e, "displaced") or "", "status": e.outcome or e.status, "plover": e.plover or ""}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A text cell a spreadsheet would run as a formula ("=cmd|…") is quoted with a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], extra: list[str] | None, data: Iterable[list]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(header)
     if extra:
         w.writerow(extra)
-    w.writerows(data)
+    w.writerows([_cell(v) for v in row] for row in data)
     return out.getvalue()
 
 

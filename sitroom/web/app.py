@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 from contextlib import asynccontextmanager
+from datetime import date as Date
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..reading import MAX_CHARS, BadInput, decode, prepare
 from ..situation import Store
@@ -49,9 +50,28 @@ DATE_PATTERN = DAY.pattern
 
 # -- request and answer shapes ----------------------------------------------------------------
 
+def _plain(value):
+    """Text with no lone surrogate ("\\ud800" in JSON): each becomes U+FFFD, so it can be stored."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
+def _real_day(value: str | None) -> str | None:
+    """A YYYY-MM-DD that is a real day (2024-02-30 is refused)."""
+    if value is not None:
+        try:
+            Date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value} is not a day of the calendar") from None
+    return value
+
+
 class ReportIn(BaseModel):
     """A report to store: its text (or HTML), or a URL to fetch when the server allows it."""
     model_config = ConfigDict(extra="forbid")
+    _text = field_validator("text", "url", "source", "title", mode="before")(_plain)
+    _day = field_validator("published")(_real_day)
     text: str | None = Field(None, description="the report's text or HTML page")
     url: str | None = Field(None, max_length=2000, description="where it was published (fetched only if text is absent and fetching is enabled)")
     source: str | None = Field(None, max_length=300, description="the outlet")
@@ -68,6 +88,8 @@ class ExtractIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, description="the report's text or HTML page")
     date: str | None = Field(None, pattern=DATE_PATTERN, description="the report's date, YYYY-MM-DD")
+    _text = field_validator("text", mode="before")(_plain)
+    _day = field_validator("date")(_real_day)
 
 
 class Page(BaseModel):

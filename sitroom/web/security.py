@@ -160,9 +160,15 @@ def resolve_public(url: str) -> tuple[str, str, int]:
     return parts.hostname, ips[0], port
 
 
-def fetch(url: str, max_bytes: int, timeout: float = 10.0, hops: int = 3) -> tuple[str, str]:
-    """GET a public URL (pinned to its checked address); (final URL, text). Refused on any doubt."""
+def fetch(url: str, max_bytes: int, timeout: float = 10.0, hops: int = 3,
+          total: float = 30.0) -> tuple[str, str]:
+    """GET a public URL (pinned to its checked address); (final URL, text). Refused on any
+    doubt, and when the whole fetch (redirects and a trickling body included) takes over
+    `total` seconds."""
+    import time
+
     import httpx
+    deadline = time.monotonic() + total
     for _ in range(hops + 1):
         host, ip, port = resolve_public(url)
         parts = urlsplit(url)
@@ -181,6 +187,8 @@ def fetch(url: str, max_bytes: int, timeout: float = 10.0, hops: int = 3) -> tup
                 body = b""
                 for chunk in r.iter_bytes():
                     body += chunk
+                    if time.monotonic() > deadline:
+                        raise Refused(f"{url} took over {total:g} s: not fetched")
                     if len(body) > max_bytes:
                         raise Refused(f"{url} is over {max_bytes:,} bytes")
                 return url, body.decode(r.encoding or "utf-8", errors="replace")
