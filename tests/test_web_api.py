@@ -327,3 +327,18 @@ def test_a_fetch_that_trickles_is_cut_by_its_overall_deadline(monkeypatch):
         assert time.monotonic() - started < 3
     finally:
         server.shutdown()
+
+
+def test_filters_say_what_they_do(client):
+    every = client.get("/events").json()["items"]
+    country = next(e["country"] for e in every if e["country"])
+    by_code = client.get(f"/events?place={country}").json()["total"]
+    assert by_code > 0
+    from sitroom.actors import _country_names
+    assert client.get(f"/events?place={_country_names()[country]}").json()["total"] == by_code
+    kind = every[0]["type"]
+    assert client.get(f"/events?type={kind[:3]}").json()["total"] >= 1
+    assert client.get("/events?status=bogus").status_code == 422
+    dated = client.get("/events?from=1900").json()
+    undated = sum(1 for e in every if not (e["date_start"] or e["date"]))
+    assert dated["undated_hidden"] == undated and dated["total"] + undated == len(every)

@@ -30,6 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..models import EventStatus
 from ..reading import MAX_CHARS, BadInput, decode, prepare
 from ..situation import Store
 from ..situation.export import FORMATS, export
@@ -97,6 +98,7 @@ class Page(BaseModel):
     offset: int
     limit: int
     items: list[dict[str, Any]]
+    undated_hidden: int | None = Field(None, description="undated events a date filter left out")
 
 
 class Stored(BaseModel):
@@ -281,7 +283,7 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
             to: str | None = Query(None, max_length=10, description="on or before (YYYY[-MM[-DD]])"),
             place: str | None = Query(None, max_length=200, description="place, first-level division or country code"),
             source: str | None = Query(None, max_length=300, description="an outlet among the event's sources"),
-            status: str | None = Query(None, max_length=16),
+            status: EventStatus | None = Query(None),
             actor: str | None = Query(None, max_length=200, description="an agent or target: canonical label, id or name"),
             bbox: str | None = Query(None, max_length=100, description="west,south,east,north"),
             offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
@@ -291,6 +293,10 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
                            source=source, status=status, actor=actor, bbox=_bbox(bbox))
         chosen = [e for e in s.events if keep(s, e)]
         page = _page(chosen, offset, limit)
+        if from_ or to:                  # say what a date filter leaves out, never hide it silently
+            page["undated_hidden"] = sum(1 for e in s.events if not (e.date_start or e.date)
+                                         and EventFilter(type=type, place=place, source=source, status=status,
+                                                         actor=actor, bbox=_bbox(bbox))(s, e))
         page["items"] = [s.shown[e.id] for e in page["items"]]
         return JSONResponse(page)
 

@@ -72,8 +72,15 @@ class EventFilter:
     actor: str | None = None
     bbox: tuple[float, float, float, float] | None = None
 
+    def __post_init__(self):
+        self.places = None
+        if self.place:                   # a country by name stands for its code ("Ukraine" → UA)
+            from ..gazetteer import gazetteer
+            country = gazetteer().find(self.place, level="country")
+            self.places = {self.place.casefold()} | ({country.country.casefold()} if country else set())
+
     def __call__(self, snap: Snapshot, e: SituationEvent) -> bool:
-        if self.type and not (e.type == self.type or e.type.startswith(self.type + ".")):
+        if self.type and not e.type.startswith(self.type):
             return False
         if self.status and e.status != self.status:
             return False
@@ -82,10 +89,8 @@ class EventFilter:
         if self.actor and not any(self.actor.casefold() in ((a.label or "").casefold(), a.name.casefold(), a.id or "")
                                   for a in e.agents + e.targets):
             return False
-        if self.place:
-            want = self.place.casefold()
-            if not any(v and v.casefold() == want for v in (e.place, e.admin1, e.country)):
-                return False
+        if self.places and not any(v and v.casefold() in self.places for v in (e.place, e.admin1, e.country)):
+            return False
         if self.since or self.until:
             span = interval(e.date_start or e.date), interval(e.date_end or e.date)
             if span[0] is None or span[1] is None:

@@ -281,7 +281,7 @@ async function loadEvents(refit) {
   let page;
   try { page = await api("/events?" + filterParams()); } catch (err) { $("ev-count").textContent = err.message; return; }
   state.events = page.items;
-  $("ev-count").textContent = `${page.total} event(s)`;
+  $("ev-count").textContent = `${page.total} event(s)` + (page.undated_hidden ? ` · ${page.undated_hidden} undated event(s) hidden by the date filter` : "");
   if (refit && !$("f-bbox").checked) state.view = null;
   drawMap(); drawTimeline(); drawList();
 }
