@@ -42,6 +42,7 @@ class Grammar:
     place_target_types: frozenset
     default_agents: dict
     undergoer_subject_types: frozenset
+    undergo_verbs: frozenset
 
     def is_(self, tok: Token, role: str) -> bool:
         return tok.dep_ in self.deps[role]
@@ -55,7 +56,7 @@ def grammar(lang: str) -> Grammar:
                    {k: frozenset(v) for k, v in r["recipient_preps"].items()}, frozenset(r["possessor_preps"]),
                    frozenset(r["patient_nominal_types"]), frozenset(r["support_verbs"]),
                    r["demonym_types"], r["anaphors"], frozenset(r["place_target_types"]), r["default_agents"],
-                   frozenset(r["undergoer_subject_types"]))
+                   frozenset(r["undergoer_subject_types"]), frozenset(r["undergo_verbs"]))
 
 
 def roles(trigger: Token, typ: str, actors: list[Actor], lang: str, home: str | None,
@@ -135,6 +136,8 @@ def _noun_roles(noun: Token, typ: str, g: Grammar, lang: str) -> tuple[Token | N
     agent = target = None
     recipient = g.recipient_preps.get(typ, frozenset())
     for ch in noun.children:
+        if g.is_(ch, "participle") and agent is None:      # "l'offensive menée par l'armée"
+            agent = next((c for c in ch.children if g.is_(c, "passive_agent")), None)
         if not g.is_(ch, "noun_complement") or ch.i < noun.i:
             continue
         prep = _prep(ch, g)
@@ -151,7 +154,9 @@ def _noun_roles(noun: Token, typ: str, g: Grammar, lang: str) -> tuple[Token | N
     if target is None and recipient:
         target = next((ch for ch in head.children if g.is_(ch, "oblique") and _prep(ch, g) in recipient
                        and head.pos_ in ("VERB", "AUX")), None)
-    if agent is None and head.lemma_.lower() in g.support_verbs and (
+    if target is None and head.lemma_.lower() in g.undergo_verbs and g.is_(noun, "object"):
+        target = next((ch for ch in head.children if g.is_(ch, "subject")), None)   # "le convoi a essuyé des tirs"
+    elif agent is None and head.lemma_.lower() in g.support_verbs and (
             g.is_(noun, "object") or g.is_(noun, "oblique") and not _prep(noun, g)):
         agent, other = _verb_roles(head, typ, g, lang)
         target = target or (other if other is not None and other.i != noun.i else None)
