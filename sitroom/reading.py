@@ -13,6 +13,8 @@ from typing import Callable, Iterator
 
 from .lang import available, meta
 
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))   # longest first
 LEGACY_ENCODINGS = ("cp1252",)   # tried first when a text is not UTF-8, kept if a known language reads well
 MAX_CHARS = 200_000            # longer reports are cut here, with a warning (a long report is ~20k)
 _HTML = re.compile(r"<\s*(html|body|p|div|head|!doctype)\b", re.I)
@@ -36,6 +38,12 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """Bytes → text; UTF-8 first, else the detected encoding (named in the warning)."""
     if not data.strip():
         raise BadInput("empty report")
+    for bom, encoding in BOMS:           # UTF-16/32 carry NUL bytes: read them before the binary check
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), None
+            except UnicodeDecodeError:
+                raise BadInput(f"starts as {encoding} but is not valid {encoding}") from None
     if b"\x00" in data[:8192] or _control_share(data[:8192]) > 0.05:
         raise BadInput("binary file, not a text report")
     try:

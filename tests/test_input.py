@@ -141,3 +141,13 @@ def test_out_of_range_numbers_are_refused(argv):
     with pytest.raises(SystemExit) as stop:
         cli.main(argv)
     assert stop.value.code == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_bom_are_read(encoding):
+    sentence = "Les sœurs sont arrivées à Gao jeudi, selon la police."
+    data = sentence.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    text, note = decode(data)
+    assert text == sentence and note is None
