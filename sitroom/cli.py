@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +15,21 @@ from .reading import MAX_CHARS, BadInput, jsonl_objects, prepare, read
 
 def _say(path, message: str) -> None:
     print(f"sitroom: {path}: {message}", file=sys.stderr)
+
+
+class _Stderr(logging.Handler):
+    """The library's log lines on the standard error of the moment, as `sitroom: …`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"sitroom: {self.format(record)}", file=sys.stderr)
+
+
+def _log(verbose: bool) -> None:
+    """Show the "sitroom" logger's warnings (with --verbose, its details too) on stderr."""
+    log = logging.getLogger("sitroom")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr())
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _jsonl_items(path: Path, max_chars: int, lang: str | None) -> Iterator[tuple]:
@@ -65,7 +81,7 @@ def cmd_extract(args) -> int:
     triples = [(i, text, day) for i, text, day, *_ in items]
     lang = args.lang or "fr"
     for (_, _, _, warnings, _), record in zip(items, extract_many(triples, lang=lang, n_process=args.processes)):
-        record.warnings = list(warnings)
+        record.warnings = list(warnings) + record.warnings
         if fmt == "json":
             print(record.model_dump_json(indent=2))
         elif fmt == "jsonl":
@@ -163,6 +179,7 @@ def cmd_serve(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="sitroom", description=__doc__)
+    ap.add_argument("--verbose", "-v", action="store_true", help="log details, such as why a stage failed")
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract the facts of one or more reports")
     ex.add_argument("reports", nargs="+", metavar="REPORT",
@@ -241,6 +258,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    _log(args.verbose)
     try:
         return args.run(args)
     except KeyboardInterrupt:
