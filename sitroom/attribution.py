@@ -829,10 +829,7 @@ def _proper_run(doc: Doc, k: int, limit: int | None = None) -> tuple[int, int]:
 
 def source_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
     """The phrase (as written, with a proper-name apposition) the statement is attributed to."""
-    try:
-        head = source_head(doc, start_char, end_char, lang)
-    except Exception:                     # never fail a document on an odd parse
-        return None
+    head = source_head(doc, start_char, end_char, lang)
     if head is None or head.pos_ == "PRON" and _clean(head) in cues(lang).pronouns:
         return None
     i, j = phrase(head, "names")
@@ -847,10 +844,7 @@ def source_for(doc: Doc, start_char: int, end_char: int, lang: str) -> str | Non
 
 def speaker_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
     """The speaker of the quotation at [start_char, end_char): a person's name when given."""
-    try:
-        head, _ = attribute(doc, start_char, end_char, lang, quotes=True)
-    except Exception:
-        return None
+    head, _ = attribute(doc, start_char, end_char, lang, quotes=True)
     if head is None or head.pos_ == "PRON" and _clean(head) in cues(lang).pronouns:
         return None
     return speaker_phrase(head)

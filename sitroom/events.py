@@ -20,10 +20,7 @@ from .lang import resource
 from .models import Event
 from .tokens import using
 
-try:  # the attribution stage is optional: events work without it
-    from .attribution import inside_quote as _inside_quote, source_for as _source_for, subject_of as _subject_of
-except Exception:  # pragma: no cover - optional stage
-    _source_for = _inside_quote = _subject_of = None
+from .attribution import inside_quote as _inside_quote, source_for as _source_for, subject_of as _subject_of
 
 DATA = Path(__file__).parent / "data"
 CITY_LEVELS = {"city", "below_city"}
@@ -208,23 +205,12 @@ def _prep(root) -> str:
 
 
 def _in_quote(doc, token, lang) -> bool:
-    if _inside_quote is None:
-        return False
-    try:
-        return _inside_quote(doc, token.idx, token.idx + len(token), lang) is not None
-    except Exception:
-        return False
+    return _inside_quote(doc, token.idx, token.idx + len(token), lang) is not None
 
 
 def _subject(token, lang):
-    """Who acts through a verb trigger: the attribution stage's subject, else the parse's."""
-    if _subject_of is not None:
-        try:
-            return _subject_of(token, lang)
-        except Exception:
-            pass
-    subj = [c for c in token.children if c.dep_ in ("nsubj", "obl:agent")]
-    return subj[0] if subj else None
+    """Who acts through a verb trigger, as the attribution stage finds it."""
+    return _subject_of(token, lang)
 
 
 # ------------------------------------------------------------------ triggers
@@ -827,10 +813,7 @@ def _frame_place(token, rivals, places, lex: Lexicon):
 
 def find(doc, lang: str) -> list[Event]:
     """The events the report describes, one per distinct happening."""
-    try:
-        return _find(doc, lang)
-    except Exception:  # never let one odd document break the pipeline
-        return []
+    return _find(doc, lang)
 
 
 class _Mention:
@@ -1006,13 +989,8 @@ def _figures_for(doc, token, figures, rivals, sent) -> list[int]:
 
 
 def _attribution(doc, start: int, end: int, lang: str) -> str | None:
-    """Who the report attributes the event to, when the attribution stage is there."""
-    if _source_for is None:
-        return None
-    try:
-        return _source_for(doc, start, end, lang)
-    except Exception:
-        return None
+    """Who the report attributes the event to."""
+    return _source_for(doc, start, end, lang)
 
 
 def _dates_agree(a: _Mention, b: _Mention, one_off: bool) -> bool:
