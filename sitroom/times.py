@@ -942,6 +942,8 @@ def pick_year(month: int, day: int | None, ctx: Context, lex: Lexicon, spec: Spe
             cands.append((y, Date(y, month, day or 1)))
         except ValueError:
             continue
+    if not cands:                       # a day no month has ("31 février"): the month's year
+        return pick_year(month, None, ctx, lex, spec)
     ref = dct if day else Date(dct.year, dct.month, 1)
     if way == "past":
         ok = [c for c in cands if c[1] <= ref]
