@@ -19,6 +19,10 @@ def text():
     return REPORT.read_text(encoding="utf-8")
 
 
+def test_every_stage_ran_without_a_warning(record):
+    assert record.warnings == []
+
+
 def test_document_date_found_in_the_text(record):
     assert record.published == "2022-03-08"
     assert record.date_source == "text" and record.published_in_text
@@ -26,8 +30,10 @@ def test_document_date_found_in_the_text(record):
 
 def test_every_fact_points_back_to_its_words(record, text):
     for field in ("times", "places", "figures", "actors"):
+        assert getattr(record, field), field
         for fact in getattr(record, field):
             assert text[fact.start:fact.end] == fact.text, (field, fact)
+    assert record.quotes
     for quote in record.quotes:
         assert text[quote.start] in "«“\""
 

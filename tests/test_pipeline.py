@@ -30,14 +30,20 @@ def doc(nlp, text):
 
 def test_every_stage_finds_facts_in_the_report(doc):
     """The report has facts of every kind, so the tests below compare something."""
+    assert doc._.warnings == []
     assert all(doc.spans[extensions.key(field)] for field in FIELDS)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "«", "« »", "42", "Le 31 février.", "à à à"])
+def test_odd_input_makes_no_stage_fail(nlp, text):
+    assert nlp(make_doc(text, "2024-01-01", "fr"))._.warnings == []
 
 
 def test_facts_are_plain_data_on_token_aligned_spans(doc):
     for field in FIELDS:
         spans = doc.spans[extensions.key(field)]
         models = getattr(doc._, field)
-        assert len(spans) == len(models)
+        assert len(spans) == len(models) > 0
         for span, model in zip(spans, models):
             assert span._.fact == model.model_dump()
             assert span.label_ == field
@@ -50,7 +56,7 @@ def test_doc_to_bytes_and_docbin_round_trip(nlp, doc):
     stored = DocBin(store_user_data=True)
     stored.add(doc)
     back = next(DocBin(store_user_data=True).from_bytes(stored.to_bytes()).get_docs(nlp.vocab))
-    assert to_record(back) == to_record(doc)
+    assert to_record(back) == to_record(doc) and to_record(doc).quotes
     for field in FIELDS:
         key = extensions.key(field)
         assert [(s.start, s.end, json.dumps(s._.fact)) for s in back.spans[key]] == \
@@ -80,7 +86,9 @@ def test_extract_in_two_processes_prints_what_one_prints(capsys):
     for n in ("1", "2"):
         assert cli.main(["extract", *reports, "--format", "jsonl", "--processes", n]) == 0
         outputs.append(capsys.readouterr().out)
-    assert outputs[0].count("\n") == len(reports) >= 3
+    records = [json.loads(line) for line in outputs[0].splitlines()]
+    assert len(records) == len(reports) >= 3
+    assert all(r["times"] and r["quotes"] and r["events"] and not r["warnings"] for r in records)
     assert outputs[1] == outputs[0]
 
 
