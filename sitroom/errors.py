@@ -22,6 +22,8 @@ class Errors(metaclass=_Coded):
     SR103 = "lexicon {path} is not valid JSON ({cause}). Fix the file at the line and column given."
     SR104 = ("no {name!r} resource for language {lang!r} ({path}). Pass one of the languages "
              "sitroom has ({available}) or add the file to that language's folder.")
+    SR105 = ("this doc has no language: run it through sitroom.pipeline(lang), or make it with "
+             "sitroom.extract.make_doc(text, date, lang), or set doc._.lang.")
 
 
 class Warnings(metaclass=_Coded):

@@ -250,7 +250,7 @@ def _inside_entity(token, lex: Lexicon) -> bool:
     return not (token.ent_iob_ == "B" and token.text[:1].islower())
 
 
-def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str = "fr") -> bool:
+def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str) -> bool:
     """Whether a token bearing a trigger lemma really names a happening here."""
     if token.pos_ in ("PROPN", "DET", "ADP", "PRON", "PUNCT", "NUM"):
         return False
@@ -390,7 +390,7 @@ def _speaker(token, lang):
     return subj
 
 
-def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
+def _triggers(doc, text, lex: Lexicon, lang: str) -> list[tuple]:
     """[(token, type, lemma-or-phrase)] in text order, one per trigger token."""
     found, covered = _phrase_triggers(doc, text, lex)
     place_tokens = _place_roots(doc)

@@ -37,7 +37,7 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
     return out
 
 
-def make_doc(text: str, date=None, lang: str = "fr") -> Doc:
+def make_doc(text: str, date=None, *, lang: str) -> Doc:
     """A tokenised Doc carrying the document date, ready for the pipeline."""
     doc = pipeline(lang).make_doc(text)
     doc._.date = iso_date(date)
@@ -77,12 +77,12 @@ def _merge(parts: list[Record]) -> Record:
     return first
 
 
-def extract(text: str, date=None, lang: str = "fr", id: str | None = None) -> Record:
+def extract(text: str, date=None, *, lang: str, id: str | None = None) -> Record:
     """Extract times, places, figures, quotes, actors and events from one report."""
     return next(extract_many([(id, text, date)], lang=lang))
 
 
-def extract_many(items: Iterable[tuple[str | None, str, str | None]], lang: str = "fr",
+def extract_many(items: Iterable[tuple[str | None, str, str | None]], *, lang: str,
                  batch_size: int = 32, n_process: int = 1) -> Iterator[Record]:
     """Extract from (id, text, date) triples, in order, batched through nlp.pipe.
 
@@ -96,7 +96,7 @@ def extract_many(items: Iterable[tuple[str | None, str, str | None]], lang: str 
             pieces = chunks(text)
             for k, (offset, piece) in enumerate(pieces):
                 plan.append((id_, offset, len(pieces) - k - 1))
-                yield make_doc(piece, day, lang)
+                yield make_doc(piece, day, lang=lang)
 
     parts: list[Record] = []
     n_figures = 0

@@ -43,9 +43,8 @@ class Stage:
             found = self.find(doc, self.lang)
         except Exception as e:      # the one place a stage's failure is caught: it becomes a warning
             found = []
-            cause = (str(e).strip().splitlines() or [""])[0]
-            message = Warnings.SR201.format(stage=self.name, field=self.field,
-                                            cause=f"{type(e).__name__}: {cause}" if cause else type(e).__name__)
+            cause = f"{type(e).__name__}: {e}".splitlines()[0].rstrip(": ")
+            message = Warnings.SR201.format(stage=self.name, field=self.field, cause=cause)
             extensions.warn(doc, message)
             log.warning(message)
             log.debug("%s failed", self.name, exc_info=True)
@@ -104,7 +103,7 @@ SENTENCE_ENDS = {".", "!", "?", "…", ";"}
 
 
 @lru_cache(maxsize=None)
-def pipeline(lang: str = "fr") -> Language:
+def pipeline(lang: str) -> Language:
     """The language's spaCy model with the sitroom components appended (and, before its
     parser, line breaks made sentence boundaries)."""
     nlp = spacy.load(meta(lang)["spacy_model"])

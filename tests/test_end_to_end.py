@@ -11,7 +11,7 @@ REPORT = ROOT / "examples" / "reports" / "kharkiv-evacuation.txt"
 
 @pytest.fixture(scope="module")
 def record():
-    return extract(REPORT.read_text(encoding="utf-8"))
+    return extract(REPORT.read_text(encoding="utf-8"), lang="fr")
 
 
 @pytest.fixture(scope="module")

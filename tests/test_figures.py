@@ -15,7 +15,7 @@ CASES = [json.loads(line) for line in (DATA / "figures.jsonl").open(encoding="ut
 
 
 def _found(nlp, text):
-    return nlp(make_doc(text))._.figures
+    return nlp(make_doc(text, lang="fr"))._.figures
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -39,5 +39,5 @@ def test_span_points_at_text(nlp, case):
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "42", "Les 12 et 13.", "une vingtaine", "près de"])
 def test_odd_input_does_not_raise(nlp, text):
-    doc = nlp(make_doc(text, None, "fr"))
+    doc = nlp(make_doc(text, lang="fr"))
     assert doc._.warnings == [] and isinstance(figures.find(doc, "fr"), list)

@@ -25,7 +25,7 @@ def text():
 
 @pytest.fixture(scope="module")
 def doc(nlp, text):
-    return nlp(make_doc(text, None, "fr"))
+    return nlp(make_doc(text, lang="fr"))
 
 
 def test_every_stage_finds_facts_in_the_report(doc):
@@ -36,7 +36,7 @@ def test_every_stage_finds_facts_in_the_report(doc):
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "«", "« »", "42", "Le 31 février.", "à à à"])
 def test_odd_input_makes_no_stage_fail(nlp, text):
-    assert nlp(make_doc(text, "2024-01-01", "fr"))._.warnings == []
+    assert nlp(make_doc(text, "2024-01-01", lang="fr"))._.warnings == []
 
 
 def test_facts_are_plain_data_on_token_aligned_spans(doc):
@@ -66,8 +66,8 @@ def test_doc_to_bytes_and_docbin_round_trip(nlp, doc):
 def test_pipe_in_two_processes_gives_the_same_docs(nlp):
     texts = ["Mardi, trois civils ont été tués à Kharkiv, selon le maire.",
              "« Nous partirons demain », a déclaré Olena. Deux mille personnes ont été évacuées vers Lviv."]
-    alone = [to_record(d) for d in nlp.pipe(make_doc(t, "2022-03-08", "fr") for t in texts)]
-    two = [to_record(d) for d in nlp.pipe((make_doc(t, "2022-03-08", "fr") for t in texts), n_process=2)]
+    alone = [to_record(d) for d in nlp.pipe(make_doc(t, "2022-03-08", lang="fr") for t in texts)]
+    two = [to_record(d) for d in nlp.pipe((make_doc(t, "2022-03-08", lang="fr") for t in texts), n_process=2)]
     assert two == alone and alone[1].figures and alone[1].quotes
 
 

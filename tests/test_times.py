@@ -14,7 +14,7 @@ def tag(nlp, text, date=None):
     """Run only spaCy's own components, then the time tagger."""
     native = [name for name in nlp.pipe_names if not name.startswith("sitroom_")]
     with nlp.select_pipes(enable=native):
-        doc = nlp(make_doc(text, date))
+        doc = nlp(make_doc(text, date, lang="fr"))
     return doc, times.find(doc, "fr")
 
 
