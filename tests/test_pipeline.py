@@ -8,6 +8,7 @@ import pytest
 import spacy
 from spacy.language import Language
 from spacy.tokens import DocBin
+from thinc.api import ConfigValidationError
 
 from conftest import ROOT
 from sitroom import cli, extensions
@@ -126,8 +127,9 @@ def test_the_cli_shows_a_failed_stage(nlp, monkeypatch, capsys):
 
 
 def test_factories_need_an_explicit_language():
-    with pytest.raises(Exception, match="lang"):
+    with pytest.raises(ConfigValidationError, match="missing required argument: 'lang'"):
         spacy.blank("fr").add_pipe("sitroom_times")
+    assert spacy.blank("fr").add_pipe("sitroom_times", config={"lang": "fr"}).lang == "fr"
 
 
 def test_entry_points_name_every_factory():
