@@ -1,9 +1,9 @@
 """What sitroom stores on a spaCy Doc, as plain data, so that docs cross processes and DocBins.
 
 Each stage's facts go in `doc.spans["sitroom_<field>"]`: one token-aligned Span per fact,
-labelled with the field, whose `span._.fact` is the fact as a plain dict (`model_dump()`).
-`doc._.<field>` rebuilds the pydantic models of sitroom/models.py from those dicts, and
-setting it stores models (or dicts) the same way, so this module never names a model's
+labelled with the field, whose `span._.fact` is the fact as a plain dict (the model's JSON
+dump). `doc._.<field>` rebuilds the pydantic models of sitroom/models.py from those dicts,
+and setting it stores models (or dicts) the same way, so this module never names a model's
 fields. All of sitroom's `._` extensions are declared here, once.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ def key(field: str) -> str:
 
 def write(doc: Doc, field: str, facts: Iterable[BaseModel | dict] | None) -> None:
     """Store a field's facts on the doc: their dicts in user_data, a covering span each."""
-    rows = [f.model_dump() if isinstance(f, BaseModel) else dict(f) for f in facts or ()]
+    rows = [f.model_dump(mode="json") if isinstance(f, BaseModel) else dict(f) for f in facts or ()]
     doc.user_data[(PREFIX, field)] = rows
     starts = [t.idx for t in doc]
     doc.spans[key(field)] = [Span(doc, *cover(starts, row["start"], row["end"]), label=field, span_id=n)

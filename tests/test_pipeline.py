@@ -46,7 +46,7 @@ def test_facts_are_plain_data_on_token_aligned_spans(doc):
         models = getattr(doc._, field)
         assert len(spans) == len(models) > 0
         for span, model in zip(spans, models):
-            assert span._.fact == model.model_dump()
+            assert span._.fact == model.model_dump(mode="json")
             assert span.label_ == field
             assert span.start_char <= model.start and model.end <= span.end_char
             assert span.start_char == doc[span.start].idx
