@@ -59,7 +59,7 @@ def with_records(items: list[dict], pool_size: int = 64) -> list[dict]:
     """Attach a record to every report, extracting only `pool_size` of them (store-only timing)."""
     from sitroom import extract_many
     recs = [r.model_dump(mode="json") for r in
-            extract_many([(None, it["text"], it["published"]) for it in items[:pool_size]])]
+            extract_many([(None, it["text"], it["published"]) for it in items[:pool_size]], lang="fr")]
     out = []
     for i, it in enumerate(items):
         k = i % len(recs)

@@ -40,7 +40,7 @@ def measure(which: str, texts: list[str], warm: list[str], batch_size: int, proc
     else:
         from sitroom import extract_many
         run = lambda docs: extract_many(((str(i), t, DATE) for i, t in enumerate(docs)),
-                                        batch_size=batch_size, n_process=processes)
+                                        lang="fr", batch_size=batch_size, n_process=processes)
     for _ in run(warm):
         pass
     loaded = time.perf_counter() - start

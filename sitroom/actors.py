@@ -49,13 +49,6 @@ def lexicon(lang: str) -> dict:
 
 def find(doc: Doc, lang: str) -> list[Actor]:
     """Every actor mention, in text order."""
-    try:
-        return _find(doc, lang)
-    except Exception:                       # never fail a document
-        return []
-
-
-def _find(doc: Doc, lang: str) -> list[Actor]:
     lex = lexicon(lang)
     found: dict[tuple[int, int], Actor] = {}
     covered: set[int] = set()

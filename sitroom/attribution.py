@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from .errors import Errors, SitroomError
 from .lang import resource
 
 _SUBJECT_DEPS = ("nsubj", "csubj")
@@ -344,7 +345,10 @@ def _dislocated_subject(doc: Doc, lo: int, verb: Token) -> Token | None:
 
 
 def cues_lang(doc: Doc) -> str:
-    return doc._.lang if Doc.has_extension("lang") and doc._.lang else "fr"
+    """The doc's language, which sitroom's pipeline sets (never a silent default)."""
+    if not doc._.lang:
+        raise SitroomError(Errors.SR105)
+    return doc._.lang
 
 
 def _name_before(verb: Token, lo: int) -> Token | None:
@@ -762,15 +766,15 @@ def _is_place(tok: Token, tagged: bool = True) -> bool:
 
 def _adjunct(tok: Token) -> bool:
     """A prepositional adjunct of time or setting ("dans la ville", "lors d'un point de presse")."""
-    lang = tok.doc._.lang if Doc.has_extension("lang") else "fr"
-    if tok.lower_ in cues(lang).adjuncts:
+    adjuncts = cues(cues_lang(tok.doc)).adjuncts
+    if tok.lower_ in adjuncts:
         return True
     cases = [c for c in tok.children if c.dep_ == "case" and c.i < tok.i]
     if not cases:
         return False
     words = " ".join(c.lower_ for c in cases).replace("’", "'")
     first = tok.doc[cases[0].i:tok.i].text.lower().replace("’", "'")
-    return any(words == p or first.startswith(p + " ") for p in cues(lang).adjuncts)
+    return any(words == p or first.startswith(p + " ") for p in adjuncts)
 
 
 def _bracketed(tok: Token) -> bool:
@@ -829,10 +833,7 @@ def _proper_run(doc: Doc, k: int, limit: int | None = None) -> tuple[int, int]:
 
 def source_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
     """The phrase (as written, with a proper-name apposition) the statement is attributed to."""
-    try:
-        head = source_head(doc, start_char, end_char, lang)
-    except Exception:                     # never fail a document on an odd parse
-        return None
+    head = source_head(doc, start_char, end_char, lang)
     if head is None or head.pos_ == "PRON" and _clean(head) in cues(lang).pronouns:
         return None
     i, j = phrase(head, "names")
@@ -847,10 +848,7 @@ def source_for(doc: Doc, start_char: int, end_char: int, lang: str) -> str | Non
 
 def speaker_span(doc: Doc, start_char: int, end_char: int, lang: str) -> Span | None:
     """The speaker of the quotation at [start_char, end_char): a person's name when given."""
-    try:
-        head, _ = attribute(doc, start_char, end_char, lang, quotes=True)
-    except Exception:
-        return None
+    head, _ = attribute(doc, start_char, end_char, lang, quotes=True)
     if head is None or head.pos_ == "PRON" and _clean(head) in cues(lang).pronouns:
         return None
     return speaker_phrase(head)

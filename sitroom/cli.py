@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from itertools import groupby
 from pathlib import Path
 from typing import Iterator
 
@@ -16,8 +18,23 @@ def _say(path, message: str) -> None:
     print(f"sitroom: {path}: {message}", file=sys.stderr)
 
 
+class _Stderr(logging.Handler):
+    """The library's log lines on the standard error of the moment, as `sitroom: …`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"sitroom: {self.format(record)}", file=sys.stderr)
+
+
+def _log(verbose: bool) -> None:
+    """Show the "sitroom" logger's warnings (with --verbose, its details too) on stderr."""
+    log = logging.getLogger("sitroom")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr())
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
 def _jsonl_items(path: Path, max_chars: int, lang: str | None) -> Iterator[tuple]:
-    """(id, text, date, warnings, where) of each good line of a JSONL batch; bad lines are reported."""
+    """(id, text, date, warnings, where, lang) of each good line of a JSONL batch; bad lines are reported."""
     for n, (where, obj) in enumerate(jsonl_objects(path, _say), 1):
         try:
             report = prepare(obj["text"], max_chars, lang)
@@ -25,7 +42,7 @@ def _jsonl_items(path: Path, max_chars: int, lang: str | None) -> Iterator[tuple
             _say(where, str(e))
             continue
         day = obj.get("date") or obj.get("published") or report.date
-        yield str(obj.get("id", where.rsplit(":", 1)[-1])), report.text, day, report.warnings, where
+        yield str(obj.get("id", where.rsplit(":", 1)[-1])), report.text, day, report.warnings, where, report.lang
 
 
 def _file_items(paths: list[str], date: str | None, max_chars: int, lang: str | None) -> Iterator[tuple]:
@@ -39,11 +56,11 @@ def _file_items(paths: list[str], date: str | None, max_chars: int, lang: str | 
         except BadInput as e:
             _say(p, str(e))
             continue
-        yield path.stem, report.text, date or report.date, report.warnings, p
+        yield path.stem, report.text, date or report.date, report.warnings, p, report.lang
 
 
 def cmd_extract(args) -> int:
-    from .extract import extract_many, iso_date
+    from .extract import iso_date
     try:
         date = iso_date(args.date)
     except ValueError:
@@ -53,7 +70,7 @@ def cmd_extract(args) -> int:
     if not items:
         _say("extract", "nothing could be processed")
         return 1
-    for *_, warnings, where in items:
+    for *_, warnings, where, _ in items:
         for w in warnings:
             _say(where, w)
     batch = len(args.reports) > 1 or any(Path(p).suffix == ".jsonl" for p in args.reports)
@@ -62,10 +79,8 @@ def cmd_extract(args) -> int:
     if sys.stderr.isatty() and len(items) > 1:
         from tqdm import tqdm
         progress = tqdm(total=len(items), unit="report", file=sys.stderr)
-    triples = [(i, text, day) for i, text, day, *_ in items]
-    lang = args.lang or "fr"
-    for (_, _, _, warnings, _), record in zip(items, extract_many(triples, lang=lang, n_process=args.processes)):
-        record.warnings = list(warnings)
+    for (_, _, _, warnings, _, _), record in _records(items, args.processes):
+        record.warnings = list(warnings) + record.warnings
         if fmt == "json":
             print(record.model_dump_json(indent=2))
         elif fmt == "jsonl":
@@ -79,6 +94,14 @@ def cmd_extract(args) -> int:
     if progress:
         progress.close()
     return 0
+
+
+def _records(items: list[tuple], processes: int) -> Iterator[tuple]:
+    """(item, record) in order; each run of reports in one language goes through its pipeline."""
+    from .extract import extract_many
+    for lang, run in groupby(items, key=lambda item: item[5]):
+        run = list(run)
+        yield from zip(run, extract_many([item[:3] for item in run], lang=lang, n_process=processes))
 
 
 def cmd_eval(args) -> int:
@@ -167,6 +190,7 @@ def cmd_serve(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="sitroom", description=__doc__)
+    ap.add_argument("--verbose", "-v", action="store_true", help="log details, such as why a stage failed")
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract the facts of one or more reports")
     ex.add_argument("reports", nargs="+", metavar="REPORT",
@@ -246,6 +270,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    _log(args.verbose)
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -21,10 +21,7 @@ from .models import Event
 from .roles import roles
 from .tokens import using
 
-try:  # the attribution stage is optional: events work without it
-    from .attribution import inside_quote as _inside_quote, source_for as _source_for, subject_of as _subject_of
-except Exception:  # pragma: no cover - optional stage
-    _source_for = _inside_quote = _subject_of = None
+from .attribution import inside_quote as _inside_quote, source_for as _source_for, subject_of as _subject_of
 
 DATA = Path(__file__).parent / "data"
 CITY_LEVELS = {"city", "below_city"}
@@ -209,23 +206,12 @@ def _prep(root) -> str:
 
 
 def _in_quote(doc, token, lang) -> bool:
-    if _inside_quote is None:
-        return False
-    try:
-        return _inside_quote(doc, token.idx, token.idx + len(token), lang) is not None
-    except Exception:
-        return False
+    return _inside_quote(doc, token.idx, token.idx + len(token), lang) is not None
 
 
 def _subject(token, lang):
-    """Who acts through a verb trigger: the attribution stage's subject, else the parse's."""
-    if _subject_of is not None:
-        try:
-            return _subject_of(token, lang)
-        except Exception:
-            pass
-    subj = [c for c in token.children if c.dep_ in ("nsubj", "obl:agent")]
-    return subj[0] if subj else None
+    """Who acts through a verb trigger, as the attribution stage finds it."""
+    return _subject_of(token, lang)
 
 
 # ------------------------------------------------------------------ triggers
@@ -265,7 +251,7 @@ def _inside_entity(token, lex: Lexicon) -> bool:
     return not (token.ent_iob_ == "B" and token.text[:1].islower())
 
 
-def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str = "fr") -> bool:
+def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str) -> bool:
     """Whether a token bearing a trigger lemma really names a happening here."""
     if token.pos_ in ("PROPN", "DET", "ADP", "PRON", "PUNCT", "NUM"):
         return False
@@ -405,7 +391,7 @@ def _speaker(token, lang):
     return subj
 
 
-def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
+def _triggers(doc, text, lex: Lexicon, lang: str) -> list[tuple]:
     """[(token, type, lemma-or-phrase)] in text order, one per trigger token."""
     found, covered = _phrase_triggers(doc, text, lex)
     place_tokens = _place_roots(doc)
@@ -809,10 +795,7 @@ def _frame_place(token, rivals, places, lex: Lexicon):
 
 def find(doc, lang: str) -> list[Event]:
     """The events the report describes, one per distinct happening."""
-    try:
-        return _find(doc, lang)
-    except Exception:  # never let one odd document break the pipeline
-        return []
+    return _find(doc, lang)
 
 
 class _Mention:
@@ -990,13 +973,8 @@ def _figures_for(doc, token, figures, rivals, sent) -> list[int]:
 
 
 def _attribution(doc, start: int, end: int, lang: str) -> str | None:
-    """Who the report attributes the event to, when the attribution stage is there."""
-    if _source_for is None:
-        return None
-    try:
-        return _source_for(doc, start, end, lang)
-    except Exception:
-        return None
+    """Who the report attributes the event to."""
+    return _source_for(doc, start, end, lang)
 
 
 def _dates_agree(a: _Mention, b: _Mention, one_off: bool) -> bool:

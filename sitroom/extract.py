@@ -6,8 +6,10 @@ from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from . import extensions
+from .extensions import FIELDS
 from .models import Record
-from .pipeline import FIELDS, pipeline
+from .pipeline import pipeline
 
 CHUNK = 50_000      # characters parsed at once: bounds the parser's memory on long reports
 
@@ -35,7 +37,7 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
     return out
 
 
-def make_doc(text: str, date=None, lang: str = "fr") -> Doc:
+def make_doc(text: str, date=None, *, lang: str) -> Doc:
     """A tokenised Doc carrying the document date, ready for the pipeline."""
     doc = pipeline(lang).make_doc(text)
     doc._.date = iso_date(date)
@@ -45,16 +47,16 @@ def make_doc(text: str, date=None, lang: str = "fr") -> Doc:
 
 
 def to_record(doc: Doc, id: str | None = None) -> Record:
-    """Collect what the sitroom components stored on the doc."""
-    facts = {field: getattr(doc._, field) or [] for field in FIELDS}
+    """Collect what the sitroom components stored on the doc, and their warnings."""
+    facts = {field: extensions.read(doc, field) for field in FIELDS}
     return Record(id=id, language=doc._.lang, published=doc._.date,
-                  date_source=doc._.date_source,
-                  published_in_text=doc._.date_source == "text", **facts)
+                  date_source=doc._.date_source, published_in_text=doc._.date_source == "text",
+                  warnings=list(doc._.warnings), **facts)
 
 
 def _shift(record: Record, offset: int, n_figures: int) -> Record:
     """Move a chunk's offsets (and figure indexes) to the whole text's."""
-    for name in ("times", "places", "figures", "actors", "quotes", "events"):
+    for name in FIELDS:
         for fact in getattr(record, name):
             fact.start += offset
             fact.end += offset
@@ -69,17 +71,18 @@ def _shift(record: Record, offset: int, n_figures: int) -> Record:
 def _merge(parts: list[Record]) -> Record:
     first = parts[0]
     for part in parts[1:]:
-        for name in ("times", "places", "figures", "actors", "quotes", "events"):
+        for name in FIELDS:
             getattr(first, name).extend(getattr(part, name))
+        first.warnings += [w for w in part.warnings if w not in first.warnings]
     return first
 
 
-def extract(text: str, date=None, lang: str = "fr", id: str | None = None) -> Record:
+def extract(text: str, date=None, *, lang: str, id: str | None = None) -> Record:
     """Extract times, places, figures, quotes, actors and events from one report."""
     return next(extract_many([(id, text, date)], lang=lang))
 
 
-def extract_many(items: Iterable[tuple[str | None, str, str | None]], lang: str = "fr",
+def extract_many(items: Iterable[tuple[str | None, str, str | None]], *, lang: str,
                  batch_size: int = 32, n_process: int = 1) -> Iterator[Record]:
     """Extract from (id, text, date) triples, in order, batched through nlp.pipe.
 
@@ -93,7 +96,7 @@ def extract_many(items: Iterable[tuple[str | None, str, str | None]], lang: str 
             pieces = chunks(text)
             for k, (offset, piece) in enumerate(pieces):
                 plan.append((id_, offset, len(pieces) - k - 1))
-                yield make_doc(piece, day, lang)
+                yield make_doc(piece, day, lang=lang)
 
     parts: list[Record] = []
     n_figures = 0

@@ -52,7 +52,7 @@ def is_group_of_three(word: str) -> bool:
     return bool(GROUP3.match(word))
 
 
-def digits_value(text: str, lang: str = "fr") -> float | None:
+def digits_value(text: str, lang: str) -> float | None:
     """The value of digits with the language's marks: "15.000" 15000, "2,6" 2.6, "1 200" 1200."""
     t = _tables(lang)
     s = text.strip()
@@ -68,25 +68,25 @@ def digits_value(text: str, lang: str = "fr") -> float | None:
 
 
 @lru_cache(maxsize=8192)
-def approx_value(word: str, lang: str = "fr") -> int | None:
+def approx_value(word: str, lang: str) -> int | None:
     """The value of a singular collective noun ("vingtaine" 20); None otherwise."""
     return _tables(lang)["approx"].get(_norm(word))
 
 
-def is_vague(word: str, lang: str = "fr") -> bool:
+def is_vague(word: str, lang: str) -> bool:
     """True for a plural collective noun ("dizaines", "milliers"): a vague amount, not a figure."""
     w, t = _norm(word), _tables(lang)
     return any(w.endswith(e) and w[:len(w) - len(e)] in t["approx"] for e in t["plural_endings"])
 
 
 @lru_cache(maxsize=8192)
-def multiplier(word: str, lang: str = "fr") -> int | None:
+def multiplier(word: str, lang: str) -> int | None:
     """The factor of "mille", "million(s)", "milliard(s)"; None otherwise."""
     return _tables(lang)["multipliers"].get(_norm(word))
 
 
 @lru_cache(maxsize=8192)
-def is_number_word(word: str, lang: str = "fr") -> bool:
+def is_number_word(word: str, lang: str) -> bool:
     """True for a cardinal word ("seize", "vingt-quatre"), hyphenated compounds included."""
     words = _tables(lang)["words"]
     parts = _norm(word).split("-")
@@ -94,24 +94,24 @@ def is_number_word(word: str, lang: str = "fr") -> bool:
 
 
 @lru_cache(maxsize=8192)
-def is_one(word: str, lang: str = "fr") -> bool:
+def is_one(word: str, lang: str) -> bool:
     """True for the article that also counts one ("un", "une")."""
     return _norm(word) in _tables(lang)["one"]
 
 
 @lru_cache(maxsize=8192)
-def is_join(word: str, lang: str = "fr") -> bool:
+def is_join(word: str, lang: str) -> bool:
     """True for the word joining number words ("et" in "vingt et un")."""
     return _norm(word) in _tables(lang)["join"]
 
 
 @lru_cache(maxsize=8192)
-def is_article(word: str, lang: str = "fr") -> bool:
+def is_article(word: str, lang: str) -> bool:
     """True for the words meaning one before a collective noun ("une", "le", "d'un")."""
     return _norm(word) in _tables(lang)["articles"]
 
 
-def words_value(words: Sequence[str], lang: str = "fr") -> float | None:
+def words_value(words: Sequence[str], lang: str) -> float | None:
     """The value of cardinal words ("deux mille", "vingt et un"), through text2num."""
     try:
         return float(text2num(" ".join(_norm(w) for w in words), lang))
@@ -119,7 +119,7 @@ def words_value(words: Sequence[str], lang: str = "fr") -> float | None:
         return None
 
 
-def parse(words: Sequence[str], lang: str = "fr") -> Number | None:
+def parse(words: Sequence[str], lang: str) -> Number | None:
     """The number that the whole word sequence writes, or None.
 
     Accepts digits with split thousands groups ("1", "200"), number words, an article plus

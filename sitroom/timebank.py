@@ -138,7 +138,7 @@ def tag(text: str, dct: str | None, lang: str = "fr"):
     nlp = pipeline(lang)
     native = [name for name in nlp.pipe_names if not name.startswith("sitroom_")]
     with nlp.select_pipes(enable=native):
-        doc = nlp(make_doc(text, dct, lang))
+        doc = nlp(make_doc(text, dct, lang=lang))
     return times.find(doc, lang)
 
 

@@ -942,6 +942,8 @@ def pick_year(month: int, day: int | None, ctx: Context, lex: Lexicon, spec: Spe
             cands.append((y, Date(y, month, day or 1)))
         except ValueError:
             continue
+    if not cands:                       # a day no month has ("31 février"): the month's year
+        return pick_year(month, None, ctx, lex, spec)
     ref = dct if day else Date(dct.year, dct.month, 1)
     if way == "past":
         ok = [c for c in cands if c[1] <= ref]
@@ -1076,10 +1078,7 @@ def finish_value(base: str, spec: Spec, day, anchored: bool) -> tuple[str, str, 
 
 def find(doc, lang: str) -> list[Time]:
     """Every temporal expression of the doc, resolved against doc._.date."""
-    try:
-        return list(tag(doc, lang))
-    except Exception:       # never break the pipeline on odd input
-        return []
+    return list(tag(doc, lang))
 
 
 def sentences(doc):

@@ -11,12 +11,16 @@ REPORT = ROOT / "examples" / "reports" / "kharkiv-evacuation.txt"
 
 @pytest.fixture(scope="module")
 def record():
-    return extract(REPORT.read_text(encoding="utf-8"))
+    return extract(REPORT.read_text(encoding="utf-8"), lang="fr")
 
 
 @pytest.fixture(scope="module")
 def text():
     return REPORT.read_text(encoding="utf-8")
+
+
+def test_every_stage_ran_without_a_warning(record):
+    assert record.warnings == []
 
 
 def test_document_date_found_in_the_text(record):
@@ -26,8 +30,10 @@ def test_document_date_found_in_the_text(record):
 
 def test_every_fact_points_back_to_its_words(record, text):
     for field in ("times", "places", "figures", "actors"):
+        assert getattr(record, field), field
         for fact in getattr(record, field):
             assert text[fact.start:fact.end] == fact.text, (field, fact)
+    assert record.quotes
     for quote in record.quotes:
         assert text[quote.start] in "«“\""
 

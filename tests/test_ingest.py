@@ -126,7 +126,7 @@ def test_two_ingests_at_once_store_nothing_twice(tmp_path, nlp):
     texts = write_reports(tmp_path / "plain.jsonl", 24)
     lines = (tmp_path / "plain.jsonl").read_text(encoding="utf-8").splitlines()
     with open(tmp_path / "extracted.jsonl", "w", encoding="utf-8") as f:
-        for line, record in zip(lines, extract_many([(None, t, None) for t in texts])):
+        for line, record in zip(lines, extract_many([(None, t, None) for t in texts], lang="fr")):
             f.write(line[:-1] + ', "record": ' + record.model_dump_json() + "}\n")
     db = tmp_path / "shared.db"
     runs = [subprocess.Popen(SITROOM + ["ingest", str(tmp_path / "extracted.jsonl"), "--db", str(db), "--quiet"],

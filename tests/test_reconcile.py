@@ -208,7 +208,7 @@ def test_real_extraction_of_the_ituri_reports(nlp):
     for line in (folder / "meta.jsonl").read_text(encoding="utf-8").splitlines():
         meta = json.loads(line)
         text = (folder / meta.pop("file")).read_text(encoding="utf-8")
-        items.append(Sourced(record=sitroom.extract(text, meta["published"], id=meta["report_id"]), **meta))
+        items.append(Sourced(record=sitroom.extract(text, meta["published"], lang="fr", id=meta["report_id"]), **meta))
     sit = reconcile(items)
     attacks = sorted((e for e in sit.events if e.type == "attack"), key=lambda e: -len(e.reports))
     assert attacks and len(attacks[0].reports) >= 2 and len(attacks[0].sources) >= 2

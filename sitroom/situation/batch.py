@@ -92,7 +92,7 @@ def run_shard(shard: list[dict], lang: str = "fr") -> dict[str, bytes]:
         records = []
         for r in readable:
             try:
-                records.append(extract(r["text"], r["published"], lang, r["id"]))
+                records.append(extract(r["text"], r["published"], lang=lang, id=r["id"]))
             except Exception as e:
                 records.append(f"{type(e).__name__}: {e}")
     by_id = {r["id"]: rec for r, rec in zip(readable, records)}

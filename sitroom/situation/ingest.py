@@ -379,7 +379,7 @@ def _extract(todo: list[tuple], store: Store, result: IngestResult, batch_size: 
             records = []
             for id_, text, day in triples:
                 try:
-                    records.append(extract(text, day, lang, id_))
+                    records.append(extract(text, day, lang=lang, id=id_))
                 except Exception as e:
                     records.append(e)
         for (report_id, *_, warnings), record in zip(group, records):

@@ -455,7 +455,7 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
             report = prepare(item.text)
         except BadInput as e:
             raise _bad("body", "text", str(e)) from None
-        record = extract(report.text, date or item.published)
+        record = extract(report.text, date or item.published, lang=report.lang)
         return {"text": report.text, "record": record.model_dump(mode="json"),
                 "warnings": warnings + item.warnings + report.warnings}
 
