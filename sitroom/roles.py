@@ -183,7 +183,7 @@ def _antecedent(tok: Token, g: Grammar, lang: str) -> Token:
         if not g.is_(verb, "relative_clause"):
             return tok
         tok = verb.head
-    if word in ("dernier", "dernière", "derniers", "dernières") and tok.i > 0:
+    if tok.i > 0 and f"{tok.doc[tok.i - 1].lower_} {word}" in g.anaphors:      # "ce dernier"
         return _latest_named(tok, g) or tok
     if tok.pos_ == "PRON":
         return attr.resolve(tok, lang)
@@ -195,10 +195,13 @@ def _antecedent(tok: Token, g: Grammar, lang: str) -> Token:
 
 
 def _latest_named(tok: Token, g: Grammar) -> Token | None:
-    """"ce dernier": the last name or noun phrase head before it."""
+    """"ce dernier": the last agentive noun phrase head before it (a name, or a person noun)."""
+    lang = tok.doc._.lang
     for k in range(tok.i - 2, max(-1, tok.i - 40), -1):
         cand = tok.doc[k]
-        if cand.ent_type_ in ("PER", "ORG") and cand.ent_iob_ == "B" or cand.pos_ == "PROPN":
+        if cand.pos_ in ("NOUN", "PROPN") and attr.is_agentive(cand, lang) and not g.is_(cand, "determiner"):
+            while cand.dep_.startswith("flat") and cand.head.i < cand.i:
+                cand = cand.head                          # the name's first word
             return cand
     return None
 
