@@ -42,7 +42,8 @@ def _jsonl_items(path: Path, max_chars: int, lang: str | None) -> Iterator[tuple
             _say(where, str(e))
             continue
         day = obj.get("date") or obj.get("published") or report.date
-        yield str(obj.get("id", where.rsplit(":", 1)[-1])), report.text, day, report.warnings, where, report.lang
+        rid = obj.get("id")                     # a null or missing id: the line's place, never "None"
+        yield (str(rid) if rid is not None else where.rsplit(":", 1)[-1]), report.text, day, report.warnings, where, report.lang
 
 
 def _file_items(paths: list[str], date: str | None, max_chars: int, lang: str | None) -> Iterator[tuple]:

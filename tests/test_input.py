@@ -151,3 +151,12 @@ def test_utf16_and_utf32_with_a_bom_are_read(encoding):
         data = b"\xfe\xff" + data
     text, note = decode(data)
     assert text == sentence and note is None
+
+
+def test_a_null_id_in_jsonl_is_the_line_number_never_none(tmp_path, capsys):
+    from sitroom.cli import main
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"id": null, "text": "Des tirs ont fait deux morts mardi à Bunia, selon la police."}\n',
+                    encoding="utf-8")
+    assert main(["extract", str(path), "--format", "jsonl", "--date", "2024-03-05"]) == 0
+    assert '"id":"1"' in capsys.readouterr().out.replace(" ", "")
