@@ -1,7 +1,7 @@
 """One report in, one Record out; many reports through nlp.pipe."""
 from __future__ import annotations
 
-from datetime import date as Date
+from datetime import date as Date, datetime as Datetime
 from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -15,12 +15,31 @@ CHUNK = 50_000      # characters parsed at once: bounds the parser's memory on l
 
 
 def iso_date(day) -> str | None:
-    """A date, datetime or ISO string → 'YYYY-MM-DD' (None stays None)."""
+    """A date, datetime or ISO string (YYYY-MM-DD, or a full ISO timestamp) → 'YYYY-MM-DD'
+    (None stays None); anything else is a ValueError naming it."""
     if day is None or day == "":
         return None
     if isinstance(day, Date):
         return day.isoformat()[:10]
-    return Date.fromisoformat(str(day).strip()[:10]).isoformat()
+    if not isinstance(day, str):
+        raise TypeError(f"date must be a date or an ISO string, not {type(day).__name__}")
+    text = day.strip()
+    try:
+        parsed = Date.fromisoformat(text) if len(text) == 10 else Datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValueError(f"date {day!r} is not YYYY-MM-DD (or an ISO timestamp)") from None
+    return parsed.isoformat()
+
+
+def _checked(text) -> str:
+    """A report's text, or a TypeError / ValueError saying what was given instead."""
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("text must be str, not bytes: decode it first (sitroom.reading.decode reads any encoding)")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("text is empty: there is no report to extract from")
+    return text
 
 
 def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
@@ -93,7 +112,7 @@ def extract_many(items: Iterable[tuple[str | None, str, str | None]], *, lang: s
 
     def docs():
         for id_, text, day in items:
-            pieces = chunks(text)
+            pieces = chunks(_checked(text))
             for k, (offset, piece) in enumerate(pieces):
                 plan.append((id_, offset, len(pieces) - k - 1))
                 yield make_doc(piece, day, lang=lang)

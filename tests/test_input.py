@@ -160,3 +160,15 @@ def test_a_null_id_in_jsonl_is_the_line_number_never_none(tmp_path, capsys):
                     encoding="utf-8")
     assert main(["extract", str(path), "--format", "jsonl", "--date", "2024-03-05"]) == 0
     assert '"id":"1"' in capsys.readouterr().out.replace(" ", "")
+
+
+@pytest.mark.parametrize("text, date, error, words", [
+    (None, None, TypeError, "not NoneType"),
+    (b"Des tirs mardi.", None, TypeError, "not bytes"),
+    ("  ", None, ValueError, "empty"),
+    ("Des tirs ont visé Bunia mardi.", "2022-03-08 junk", ValueError, "not YYYY-MM-DD"),
+])
+def test_the_python_api_says_what_is_wrong(text, date, error, words):
+    from sitroom import extract
+    with pytest.raises(error, match=words):
+        extract(text, date, lang="fr")
