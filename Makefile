@@ -24,8 +24,11 @@ test: install                       ## every test (installs Debian's chromium an
 	sh scripts/install-system-deps.sh
 	$(BIN)/python -m pytest -q
 
-eval: install                       ## score on ../shared/examples (seed + dev)
-	$(BIN)/python benchmarks/eval_examples.py
+eval: install                       ## F1 per field: ../shared/examples, the real corpus (dev, test), our own reports, agreement
+	$(BIN)/python benchmarks/eval_examples.py --quiet | tail -n 10
+	$(BIN)/python benchmarks/eval_corpus.py
+	$(BIN)/sitroom eval examples/reports/gold.jsonl --quiet | tail -n 10
+	$(BIN)/python benchmarks/agreement.py | tail -n 10
 
 timebank: install                   ## TempEval-3 scores on the French TimeBank
 	$(BIN)/sitroom eval ../shared/benchmarks/french-timebank

@@ -1,8 +1,9 @@
 """Gold gate: sitroom's F1 must not fall below its recorded floors.
 
-Two gold sets: ../shared/examples (seed + dev; skipped where ../shared is absent) and
-our own held-out reports in examples/reports (never tuned on). The floors live in
-tests/data/eval_floor.json; raise them when sitroom improves (`make eval`).
+Gold sets: ../shared/examples (seed + dev), the real-corpus gold of benchmarks/gold
+(dev and test apart; its texts stay in ../shared/corpus) — each skipped where ../shared
+is absent — and our own held-out reports in examples/reports (never tuned on). The floors
+live in tests/data/eval_floor.json; raise them when sitroom improves (`make eval`).
 """
 import json
 import shutil
@@ -31,6 +32,12 @@ def scores(tmp_path_factory):
     out = {"own": _score([OWN / "gold.jsonl"], tmp_path_factory.mktemp("own"))}
     if (SHARED / "examples").is_dir():
         out["shared"] = _score(sorted((SHARED / "examples").glob("*/gold.jsonl")), tmp_path_factory.mktemp("shared"))
+    corpus = SHARED / "corpus"
+    if corpus.is_dir():
+        from sitroom.evaluate import run
+        folders = [corpus / "wikinews-fr-crisis" / "texts", corpus / "globalvoices-fr-crisis" / "texts"]
+        for part in ("dev", "test"):
+            out[f"corpus-{part}"] = run(ROOT / "benchmarks" / "gold" / f"corpus-{part}.jsonl", folders)[0].tallies
     return out
 
 
