@@ -320,7 +320,8 @@ def _left_subject(verb: Token, lang: str) -> Token | None:
         cand = doc[k]
         if cand.dep_ != "nsubj" or cand.pos_ not in _NOMINAL or _in_regions(cand.idx, regions):
             continue
-        if cand.head.pos_ in ("VERB", "AUX") and cand.i < cand.head.i < verb.i:
+        if cand.head.pos_ in ("VERB", "AUX") and cand.i < cand.head.i < verb.i \
+                and not (cand.head.dep_.startswith("aux") and cand.head.head.i == verb.i):
             continue
         if _is_non_referring(cand, lang):
             return None
@@ -514,7 +515,8 @@ def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
     doc = tok.doc
     for k in range(tok.i - 1, max(-1, tok.i - _PRONOUN_WINDOW), -1):
         cand = doc[k]
-        if cand.dep_ not in ("nsubj", "nsubj:pass") or _in_regions(cand.idx, regions):
+        if cand.dep_ not in ("nsubj", "nsubj:pass") and not _inverted_speaker(cand, lang) \
+                or _in_regions(cand.idx, regions):
             continue
         if cand.head.i == tok.head.i and cand.i != tok.i:
             continue
@@ -522,9 +524,16 @@ def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
             if _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)]):
                 return resolve(cand, lang, depth + 1)
             continue
-        if cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement):
+        if cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement) and is_agentive(cand, lang):
             return cand
     return tok
+
+
+def _inverted_speaker(cand: Token, lang: str) -> bool:
+    """The subject of an incise after its verb ("…, a annoncé une porte-parole")."""
+    verb = cand.head
+    return cand.i > verb.i and cand.dep_ in _INVERTED_DEPS and is_reporting(verb, lang, quotes=True) \
+        and _in_incise(verb, lang) and getattr(subject_of(verb, lang), "i", None) == cand.i
 
 
 def corefer(head: Token, lang: str) -> Token:
@@ -612,8 +621,13 @@ def _fits(tok: Token, wanted: str | None) -> bool:
     return True
 
 
+def _det_feature(tok: Token, feature: str) -> list:
+    """A noun's gender or number as its determiner shows it ("une porte-parole")."""
+    return next((ch.morph.get(feature) for ch in tok.children if ch.dep_ == "det" and ch.morph.get(feature)), [])
+
+
 def _agrees(cand: Token, agreement: dict, cand_features: dict | None = None) -> bool:
-    feats = cand_features or {"Number": cand.morph.get("Number"), "Gender": cand.morph.get("Gender")}
+    feats = cand_features or {f: _det_feature(cand, f) or cand.morph.get(f) for f in ("Number", "Gender")}
     for feature in ("Number", "Gender"):
         want = agreement.get(feature)
         have = feats.get(feature)
@@ -699,8 +713,8 @@ def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool
     if ch.dep_ == "appos" and ch.i > head.i:
         if _bracketed(ch):
             return True
-        if appositions == "none":
-            return False
+        if appositions == "none":         # but "le porte-parole du ministre X" keeps the minister's name
+            return parent.i != head.i and ch.pos_ == "PROPN" and ch.i == parent.i + 1
         return ch.pos_ == "PROPN" and (parent.i == head.i or ch.ent_type_ == "PER")
     if parent.i == head.i and ch.dep_ in ("obl", "obl:mod", "obl:arg", "advmod", "nummod:gov") and head.pos_ in ("VERB",):
         return False

@@ -14,6 +14,7 @@ import unicodedata
 
 from spacy.tokens import Doc, Span
 
+from . import anaphora
 from . import attribution as attr
 from .models import Quote
 
@@ -79,12 +80,13 @@ def _previous_word(doc: Doc, char: int):
 
 
 def _speaker(head, lang: str) -> Span | None:
+    head = anaphora.antecedent(head, lang)
     if head is None or head.pos_ == "PRON" and head.lower_ == head.text:
         return None
     span = attr.speaker_phrase(head)
     if len(span) == 1 and span[0].pos_ == "PROPN":
-        return _full_name(span) or span
-    return span
+        span = _full_name(span) or span
+    return anaphora.full_name(span, lang) if len(span) else span
 
 
 def _full_name(span: Span) -> Span | None:
