@@ -491,7 +491,8 @@ def _not_a_source(head: Token, lang: str) -> bool:
 
 
 def _behind_document(head: Token, lang: str) -> Token:
-    """"un bilan du ministère" -> "ministère": a document stands for whoever issued it."""
+    """"un bilan du ministère" -> "ministère": a document stands for whoever issued it
+    ("le bilan", for the issuer of the same document named before)."""
     c = cues(lang)
     if head.lemma_.lower() not in c.documents:
         return head
@@ -502,7 +503,21 @@ def _behind_document(head: Token, lang: str) -> Token:
                 any(case in c.determined_of_cases for case in cases)
             if cases and cases[0].replace("’", "'") in c.of_cases and determined:
                 return ch
+    if any(g.dep_ == "det" and "Def" in g.morph.get("Definite") for g in head.children):
+        earlier = _earlier_mention(head, lang)       # "selon le communiqué": the one named before
+        if earlier is not None:
+            return _behind_document(earlier, lang)
     return head
+
+
+def _earlier_mention(head: Token, lang: str) -> Token | None:
+    """The nearest earlier noun with the same lemma, outside quotations."""
+    regions = quote_regions(head.doc, lang)
+    for k in range(head.i - 1, max(-1, head.i - _PRONOUN_WINDOW), -1):
+        cand = head.doc[k]
+        if cand.pos_ == "NOUN" and cand.lemma_.lower() == head.lemma_.lower() and not _in_regions(cand.idx, regions):
+            return cand
+    return None
 
 
 def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
@@ -703,7 +718,7 @@ def _extend_right(doc: Doc, j: int, appositions: str) -> int:
 def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool:
     if ch.is_space or ch.dep_ == "acl:relcl" or parent.i == head.i and ch.dep_ in _NP_SKIP_DEPS:
         return False
-    if ch.i > head.i and _adjunct(ch):
+    if ch.i > head.i and (_adjunct(ch) or _is_time(ch)):
         return False
     if parent.i == head.i and ch.dep_ in ("case", "mark", "fixed") and ch.i < head.i:
         return False
@@ -772,6 +787,12 @@ def _is_place(tok: Token, tagged: bool = True) -> bool:
         return True
     places = tok.doc._.places if Doc.has_extension("places") else None
     return any(p.start <= tok.idx < p.end for p in places or ())
+
+
+def _is_time(tok: Token) -> bool:
+    """A complement that is a time expression ("au matin du 12 juin"), found by the times stage."""
+    times = tok.doc._.times if Doc.has_extension("times") else None
+    return any(t.start <= tok.idx < t.end for t in times or ())
 
 
 def _adjunct(tok: Token) -> bool:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from . import anaphora
 from . import attribution as attr
+from .lang import resource
 from .models import Quote
 
 _SHORT = 6                     # words: a quotation this short without a verb may be a label
@@ -37,7 +39,7 @@ def _quote(doc: Doc, qs: int, qe: int, lang: str) -> Quote | None:
     tokens = doc.char_span(qs + 1, qe - 1, alignment_mode="expand")
     if tokens is None:
         return None
-    label = _label_kind(doc, tokens, qs)
+    label = "name" if _named_by(doc, tokens, qs, lang) else _label_kind(doc, tokens, qs)
     if label == "name":
         return None
     head, rank = attr.attribute(doc, qs, qe, lang, quotes=True)
@@ -49,6 +51,40 @@ def _quote(doc: Doc, qs: int, qe: int, lang: str) -> Quote | None:
     return Quote(start=qs, end=qe, text=inner, speaker=speaker.text if speaker else None,
                  speaker_start=speaker.start_char if speaker else None,
                  speaker_end=speaker.end_char if speaker else None)
+
+
+@lru_cache(maxsize=None)
+def _labels(lang: str) -> dict:
+    return {k: frozenset(v) for k, v in resource(lang, "reporting")["labels"].items() if not k.startswith("_")}
+
+
+def _named_by(doc: Doc, tokens: Span, qs: int, lang: str) -> bool:
+    """A title or a category, not a quotation: "la campagne « … »", "s'appeler « … »",
+    "une enquête pour « homicide involontaire »" (see "labels" in reporting.json)."""
+    w = _labels(lang)
+    k = tokens.start - 1
+    while k >= 0 and (doc[k].is_space or doc[k].is_punct and doc[k].text not in ".!?" or doc[k].pos_ == "ADJ"):
+        k -= 1
+    if k < 0:
+        return False
+    before = doc[k]
+    phrase = " ".join(t.lower_ for t in doc[max(0, k - 2):k + 1]).replace("' ", "'").replace("’ ", "'")
+    if before.pos_ == "NOUN" and (before.lemma_.lower() in w["naming_nouns"] or before.lower_ in w["naming_nouns"]) \
+            or any(phrase.endswith(n) for n in w["naming_nouns"] if " " in n):
+        return True
+    lemma = before.lemma_.lower()
+    if before.pos_ in ("VERB", "ADJ") and lemma in w["naming_verbs"]:
+        return True
+    if before.pos_ == "VERB" and lemma in w["naming_reflexive_verbs"] and \
+            any("Reflex=Yes" in str(ch.morph) for ch in before.children if ch.i < before.i):
+        return True
+    if before.lower_ not in w["label_cases"] or tokens.root.pos_ != "NOUN":
+        return False
+    k -= 1
+    while k >= 0 and doc[k].pos_ == "ADJ":
+        k -= 1
+    return k >= 0 and doc[k].pos_ == "NOUN" and \
+        not any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in tokens)
 
 
 def _label_kind(doc: Doc, tokens: Span, qs: int) -> str | None:
