@@ -55,6 +55,7 @@ class Cues:
     relative_pronouns: frozenset = frozenset()
     quote_openers: frozenset = frozenset()
     determined_of_cases: frozenset = frozenset()
+    incise_marks: frozenset = frozenset()
 
 
 def _bare(lemma: str, reflexives: tuple) -> str:
@@ -87,7 +88,8 @@ def cues(lang: str) -> Cues:
                 frozenset(r["incise_left"]), frozenset(r.get("locative_cases", ())),
                 frozenset(r.get("of_cases", ())), frozenset(r.get("place_nouns", ())),
                 frozenset(r.get("collective_nouns", ())), frozenset(r["relative_pronouns"]),
-                frozenset(r["quote_openers"]), frozenset(r["determined_of_cases"]))
+                frozenset(r["quote_openers"]), frozenset(r["determined_of_cases"]),
+                frozenset(r.get("incise_marks", ())))
 
 
 # --------------------------------------------------------------------------- quotations
@@ -265,6 +267,10 @@ def _own_children(verb: Token, lang: str) -> list[Token]:
 def subject_of(verb: Token, lang: str) -> Token | None:
     """The token heading who speaks through `verb`: subject, agent, or inverted subject."""
     children = _own_children(verb, lang)
+    for ch in children:                     # "…, écrit-elle, …": the inverted clitic is the subject
+        if ch.pos_ == "PRON" and ch.text.startswith("-") and _clean(ch) in cues(lang).pronouns \
+                and 0 < ch.i - verb.i <= 2:
+            return ch
     for ch in children:
         if ch.dep_ in _SUBJECT_DEPS:
             if ch.pos_ == "PRON" and "Rel" in ch.morph.get("PronType") or \
@@ -303,9 +309,16 @@ def _inverted_subject(verb: Token, lang: str) -> Token | None:
             continue
         if any(ch.dep_ == "case" and ch.pos_ == "ADP" for ch in tok.children) or doc[tok.i - 1].pos_ == "ADP":
             continue
-        if is_agentive(tok, lang):
+        if is_agentive(tok, lang) or _bare_argument(tok, verb):
             return tok
     return None
+
+
+def _bare_argument(tok: Token, verb: Token) -> bool:
+    """"…, a déclaré le centre d'alerte": a determined noun the parser hangs on the verb
+    itself, not a place or a time."""
+    return tok.head.i == verb.i and tok.dep_ in ("nsubj", "obj") and tok.pos_ == "NOUN" \
+        and any(g.dep_ == "det" for g in tok.children) and not _is_place(tok) and not _is_time(tok)
 
 
 def _left_subject(verb: Token, lang: str) -> Token | None:
@@ -378,6 +391,8 @@ def _in_incise(verb: Token, lang: str) -> bool:
             return False
     if verb.dep_ == "acl:relcl":
         return False
+    if any(ch.dep_ == "mark" and ch.lower_ in cues(lang).incise_marks for ch in verb.children):
+        return True                           # "…, comme l'a répété le groupe"
     left = cues(lang).incise_left
     k = verb.i - 1
     doc = verb.doc
@@ -521,27 +536,44 @@ def _earlier_mention(head: Token, lang: str) -> Token | None:
 
 
 def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
-    """A pronoun's antecedent: the nearest agreeing subject before it; else the token."""
+    """A pronoun's antecedent: in its statement, then in each of the two before, the
+    nearest agreeing subject (or incise speaker), else the nearest named person; else the
+    nearest agreeing subject further back; else the token."""
     c = cues(lang)
     agreement = c.pronouns.get(_clean(tok)) if tok.pos_ == "PRON" else None
     if agreement is None or depth > 3:
         return tok
-    regions = quote_regions(tok.doc, lang)
     doc = tok.doc
-    for k in range(tok.i - 1, max(-1, tok.i - _PRONOUN_WINDOW), -1):
-        cand = doc[k]
-        if cand.dep_ not in ("nsubj", "nsubj:pass") and not _inverted_speaker(cand, lang) \
-                or _in_regions(cand.idx, regions):
-            continue
-        if cand.head.i == tok.head.i and cand.i != tok.i:
-            continue
-        if cand.pos_ == "PRON":
-            if _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)]):
-                return resolve(cand, lang, depth + 1)
-            continue
-        if cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement) and is_agentive(cand, lang):
-            return cand
+    spans, window, last = [], statement_window(doc, tok.i, tok.i, lang), tok.i
+    for _ in range(3):                      # this statement and the two before: subjects, then names
+        spans += [(window[0], last, False), (window[0], last, True)]
+        last, window = window[0], previous_window(doc, window, lang)
+        if window is None:
+            break
+    spans.append((max(0, tok.i - _PRONOUN_WINDOW), last, False))
+    for first, last, person in spans:
+        for k in range(last - 1, first - 1, -1):
+            found = _antecedent_at(doc[k], tok, agreement, lang, person)
+            if found is not None:
+                return resolve(found, lang, depth + 1) if found.pos_ == "PRON" else found
     return tok
+
+
+def _antecedent_at(cand: Token, tok: Token, agreement: dict, lang: str, person: bool) -> Token | None:
+    """`cand` if it can be the pronoun's antecedent: a subject, or (`person`) a named person."""
+    c = cues(lang)
+    if _in_regions(cand.idx, quote_regions(cand.doc, lang)) or cand.head.i == tok.head.i and cand.i != tok.i:
+        return None
+    if person:
+        named = cand.ent_type_ == "PER" and cand.ent_iob_ == "B" and cand.pos_ == "PROPN"
+        return cand if named and _agrees(cand, agreement) else None
+    if cand.dep_ not in ("nsubj", "nsubj:pass") and not _inverted_speaker(cand, lang):
+        return None
+    if cand.pos_ == "PRON":
+        ok = _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)])
+        return cand if ok else None
+    ok = cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement) and is_agentive(cand, lang)
+    return cand if ok else None
 
 
 def _inverted_speaker(cand: Token, lang: str) -> bool:
