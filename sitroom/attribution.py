@@ -29,6 +29,7 @@ _OPEN_BRACKETS, _CLOSE_BRACKETS = "([", ")]"
 _PARTICIPLE_DEPS = ("obj", "xcomp", "cop", "obl:arg", "iobj", "ccomp", "advmod")
 _NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
 _PRONOUN_WINDOW = 250          # tokens searched back for a pronoun's antecedent
+_MARKER_REACH = 8              # tokens after a quotation within which "selon X" attributes it
 
 
 @dataclass(frozen=True)
@@ -495,7 +496,8 @@ def _governing_source(doc: Doc, span: Span, window: tuple[int, int], lang: str,
             continue
         distance = min(abs(first.i - span.start), abs(first.i - (span.end - 1)))
         governs = head.head.i in ancestor_ids or head.i in ancestor_ids
-        offer((0 if governs else 2, -1 if governs else distance), head)
+        adjacent = 0 <= first.i - span.end < _MARKER_REACH      # "une « révolution », selon X"
+        offer((0 if governs else 1 if adjacent else 2, -1 if governs else distance), head)
     return best, best_rank
 
 
