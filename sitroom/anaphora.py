@@ -132,11 +132,17 @@ def _feature(tok: Token, feature: str) -> str | None:
 
 def named(tok: Token, lang: str) -> Token:
     """The name a description's mention gives its referent: "X, porte-parole" / "X, le
-    directeur de …" -> X; else the token ("le médecin X" is read by attribution.name_in)."""
+    directeur de …" / "le porte-parole, le colonel X" -> X; else the token ("le médecin X"
+    is read by attribution.name_in)."""
     if tok.pos_ != "NOUN":
         return tok
     if tok.dep_ == "appos" and tok.head.pos_ == "PROPN" and tok.head.i < tok.i:
         return tok.head
+    for ch in tok.children:                # "le porte-parole de l'armée, le colonel X"
+        if ch.dep_ == "appos" and ch.i > tok.i and ch.pos_ == "NOUN" and tok.doc[ch.left_edge.i - 1].text == ",":
+            name = attr.name_in(ch)
+            if name is not None and tok.doc[name[0]].ent_type_ == "PER":
+                return tok.doc[name[0]]
     left = _left_name(tok)
     return left if left is not None else tok
 

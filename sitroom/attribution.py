@@ -445,6 +445,8 @@ def attribute(doc: Doc, start_char: int, end_char: int, lang: str,
         if outer and outer != (start_char, end_char):
             return attribute(doc, outer[0], outer[1], lang, quotes=True)
     if head is None and quotes:
+        head, rank = _labelled_speaker(doc, span, window, lang), 1
+    if head is None and quotes:
         head, rank = _speaker_before(doc, span, window, lang), 3
     if head is None:
         return None, None
@@ -939,9 +941,33 @@ def speaker_phrase(head: Token) -> Span:
     return doc[i:j]
 
 
+def _labelled_speaker(doc: Doc, span: Span, window: tuple[int, int], lang: str) -> Token | None:
+    """"Un réfugié syrien : « … »": a verbless noun phrase that a colon joins to the
+    quotation names its speaker (a place there is a topic: "Syrie : « … »")."""
+    k = span.start - 1
+    while k >= window[0] and doc[k].is_space:
+        k -= 1
+    if k <= window[0] or doc[k].text != ":":
+        return None
+    label = doc[window[0]:k]
+    if any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in label):
+        return None
+    for tok in label:
+        if tok.pos_ in ("NOUN", "PROPN") and not (tok.i > 0 and doc[tok.i - 1].pos_ == "ADP"):
+            if _is_place(tok) or not is_agentive(tok, lang):
+                return None
+            return tok
+    return None
+
+
 def _speaker_before(doc: Doc, span: Span, window: tuple[int, int], lang: str) -> Token | None:
-    """A quotation standing alone: the speaker introduced just before ("X a déclaré :")."""
+    """A quotation standing alone: the speaker introduced just before ("X a déclaré :"),
+    past up to two verbless lines between (a handle, a date: "@compte", "12 mars 2014")."""
     prev = previous_window(doc, window, lang)
+    for _ in range(2):
+        if prev is None or any(t.pos_ in ("VERB", "AUX") for t in doc[prev[0]:prev[1]]):
+            break
+        prev = previous_window(doc, prev, lang)
     if prev is None:
         return None
     regions = quote_regions(doc, lang)

@@ -21,6 +21,8 @@ from .lang import resource
 from .models import Quote
 
 _SHORT = 6                     # words: a quotation this short without a verb may be a label
+_MIN_REPEATED = 3              # content words a headline quotation needs to be found again loosely
+_REPEATED_SHARE = 0.75         # share of them a body statement must repeat
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -43,10 +45,11 @@ def _quote(doc: Doc, qs: int, qe: int, lang: str) -> Quote | None:
     if label == "name":
         return None
     head, rank = attr.attribute(doc, qs, qe, lang, quotes=True)
+    if _in_headline(doc, qs) and len(_WORD.findall(inner)) > 1:
+        body = _body_speaker(doc, inner, qe, lang)
+        head, rank = (body, 1) if body is not None else (head, rank)
     if label == "short" and (rank is None or rank > 1):
         return None
-    if _in_headline(doc, qs) and len(_WORD.findall(inner)) > 1:
-        head = _body_speaker(doc, inner, qe, lang) or head
     speaker = _speaker(head, lang)
     return Quote(start=qs, end=qe, text=inner, speaker=speaker.text if speaker else None,
                  speaker_start=speaker.start_char if speaker else None,
@@ -149,13 +152,35 @@ def _in_headline(doc: Doc, char: int) -> bool:
 
 
 def _body_speaker(doc: Doc, inner: str, after: int, lang: str):
-    """Who the body credits with the same words (quoted again or not)."""
+    """Who the body credits with the same words (quoted again or not), or with a
+    statement that repeats most of them ("Il pleut des bombes sur Gaza" in "il pleut des
+    bombes en ce moment dans le nord de Gaza")."""
     pattern = re.compile(r"\W+".join(re.escape(w) for w in _WORD.findall(inner)), re.IGNORECASE)
     match = pattern.search(doc.text, after)
-    if match is None:
+    if match is not None:
+        head, _ = attr.attribute(doc, match.start(), match.end(), lang, quotes=False)
+        return head
+    statement = _repeating_statement(doc, inner, after, lang)
+    if statement is None:
         return None
-    head, _ = attr.attribute(doc, match.start(), match.end(), lang, quotes=False)
+    head, _ = attr.attribute(doc, statement.start_char, statement.end_char, lang, quotes=True)
     return head
+
+
+def _repeating_statement(doc: Doc, inner: str, after: int, lang: str) -> Span | None:
+    """The first body statement holding most of the quotation's content words."""
+    words = {_fold(w) for w in _WORD.findall(inner) if len(w) > 2}
+    if len(words) < _MIN_REPEATED:
+        return None
+    start = doc.char_span(after, after + 1, alignment_mode="expand")
+    k = start.end if start is not None else len(doc)
+    while k < len(doc):
+        i, j = attr.statement_window(doc, k, k, lang)
+        found = {_fold(t.text) for t in doc[i:j]}
+        if len(words & found) >= _REPEATED_SHARE * len(words):
+            return doc[i:j]
+        k = max(j, k + 1)
+    return None
 
 
 def _fold(text: str) -> str:
