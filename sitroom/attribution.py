@@ -472,6 +472,8 @@ def _governing_source(doc: Doc, span: Span, window: tuple[int, int], lang: str,
         if head is None or head.i in inside or _is_non_referring(head, lang) or _not_a_source(head, lang):
             return
         head = _behind_document(head, lang)
+        if head.lemma_.lower() in cues(lang).documents:      # a document nobody is said to issue
+            rank = (rank[0] + 1, *rank[1:])                     # yields to a cue that names someone
         if _in_regions(head.idx, regions) and not _in_regions(span.start_char, regions):
             return
         if best_rank is None or rank < best_rank:
@@ -573,6 +575,10 @@ def _antecedent_at(cand: Token, tok: Token, agreement: dict, lang: str, person: 
         return cand if named and _agrees(cand, agreement) else None
     if cand.dep_ not in ("nsubj", "nsubj:pass") and not _inverted_speaker(cand, lang):
         return None
+    if cand.pos_ == "PRON" and _clean(cand) in c.relative_pronouns and cand.head.dep_ == "acl:relcl":
+        cand = cand.head.head                 # "des réfugiés qui ont dénombré …"
+        ok = cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement) and is_agentive(cand, lang)
+        return cand if ok else None
     if cand.pos_ == "PRON":
         ok = _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)])
         return cand if ok else None
@@ -764,8 +770,9 @@ def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool
     if ch.dep_ == "appos" and ch.i > head.i:
         if _bracketed(ch):
             return True
-        if appositions == "none":         # but "le porte-parole du ministre X" keeps the minister's name
-            return parent.i != head.i and ch.pos_ == "PROPN" and ch.i == parent.i + 1
+        if appositions == "none":         # but a close apposition names: "du ministre X", "l'ONG X"
+            return ch.pos_ == "PROPN" and ch.left_edge.i == parent.i + 1 and \
+                (parent.i != head.i or ch.ent_type_ != "PER")
         return ch.pos_ == "PROPN" and (parent.i == head.i or ch.ent_type_ == "PER")
     if parent.i == head.i and ch.dep_ in ("obl", "obl:mod", "obl:arg", "advmod", "nummod:gov") and head.pos_ in ("VERB",):
         return False
@@ -787,8 +794,9 @@ def _circumstantial(parent: Token, ch: Token, head: Token) -> bool:
         return False
     c = cues(cues_lang(ch.doc))
     case = next((g.lower_.replace("’", "'") for g in ch.children if g.dep_ == "case" and g.i < ch.i), None)
-    if case in c.locative_cases:
-        return _is_place(ch)
+    if case in c.locative_cases:               # "le comité de soutien à X et Y" names people, not a place
+        return _is_place(ch) and not any(t.dep_ == "conj" and t.ent_type_ == "PER" and not _is_place(t, tagged=False)
+                                         for t in ch.subtree)
     return case in c.of_cases and (ch.lemma_.lower() in c.place_nouns or ch.lower_ in c.place_nouns)
 
 

@@ -125,7 +125,21 @@ def _speaker(head, lang: str) -> Span | None:
     span = attr.speaker_phrase(head)
     if len(span) == 1 and span[0].pos_ == "PROPN":
         span = _full_name(span) or span
+    span = _with_kind(span, lang)
+    if len(span) > 1 and span[0].lower_.replace("’", "'") in _labels(lang)["dropped_determiners"]:
+        span = span[1:]                       # "des réfugiés" -> "réfugiés", as the contract's names
     return anaphora.full_name(span, lang) if len(span) else span
+
+
+def _with_kind(span: Span, lang: str) -> Span:
+    """"le journal Haaretz" -> "journal Haaretz": a medium is named with the noun that
+    says what it is (kinds in reporting.json's labels.named_with_kind)."""
+    doc = span.doc
+    k = span.start - 1
+    if k < 0 or doc[k].pos_ != "NOUN" or not span[0].text[:1].isupper():
+        return span
+    kind = attr._actor_type(doc[k].lemma_.lower(), lang) or attr._actor_type(doc[k].lower_, lang)
+    return doc[k:span.end] if kind in _labels(lang)["named_with_kind"] else span
 
 
 def _full_name(span: Span) -> Span | None:
