@@ -524,6 +524,11 @@ def _behind_document(head: Token, lang: str) -> Token:
                 any(case in c.determined_of_cases for case in cases)
             if cases and cases[0].replace("’", "'") in c.of_cases and determined:
                 return ch
+    for ch in head.children:                 # "un rapport publié par l'ONG": its agent issued it
+        if ch.dep_ == "acl" and ch.i > head.i and "Part" in ch.morph.get("VerbForm"):
+            agent = next((g for g in ch.children if g.dep_ in _AGENT_DEPS and is_agentive(g, lang)), None)
+            if agent is not None:
+                return agent
     if any(g.dep_ == "det" and "Def" in g.morph.get("Definite") for g in head.children):
         earlier = _earlier_mention(head, lang)       # "selon le communiqué": the one named before
         if earlier is not None:

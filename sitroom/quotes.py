@@ -21,6 +21,7 @@ from .lang import resource
 from .models import Quote
 
 _SHORT = 6                     # words: a quotation this short without a verb may be a label
+_SCARE = 1                     # words: marks around one word, even a verb, may only stress it
 _MIN_REPEATED = 3              # content words a headline quotation needs to be found again loosely
 _REPEATED_SHARE = 0.75         # share of them a body statement must repeat
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -98,7 +99,8 @@ def _label_kind(doc: Doc, tokens: Span, qs: int) -> str | None:
         return None
     before = _previous_word(doc, qs)
     after_determiner = before is not None and before.pos_ == "DET"   # "la « porte du désert »"
-    if not after_determiner and any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in words):
+    scare = len(words) <= _SCARE           # one word in marks, verb or not: quoted only if attributed
+    if not after_determiner and not scare and any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in words):
         return None
     if before is not None and before.pos_ in ("NOUN", "PROPN") and words[0].text[:1].isupper():
         return "name"                      # "l'opération « Aube rouge »": apposed name
