@@ -30,6 +30,7 @@ _OPEN_BRACKETS, _CLOSE_BRACKETS = "([", ")]"
 _PARTICIPLE_DEPS = ("obj", "xcomp", "cop", "obl:arg", "iobj", "ccomp", "advmod")
 _NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
 _PRONOUN_WINDOW = 250          # tokens searched back for a pronoun's antecedent
+_MARKER_REACH = 8              # tokens after a quotation within which "selon X" attributes it
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Cues:
     relative_pronouns: frozenset = frozenset()
     quote_openers: frozenset = frozenset()
     determined_of_cases: frozenset = frozenset()
+    incise_marks: frozenset = frozenset()
 
 
 def _bare(lemma: str, reflexives: tuple) -> str:
@@ -88,7 +90,8 @@ def cues(lang: str) -> Cues:
                 frozenset(r["incise_left"]), frozenset(r.get("locative_cases", ())),
                 frozenset(r.get("of_cases", ())), frozenset(r.get("place_nouns", ())),
                 frozenset(r.get("collective_nouns", ())), frozenset(r["relative_pronouns"]),
-                frozenset(r["quote_openers"]), frozenset(r["determined_of_cases"]))
+                frozenset(r["quote_openers"]), frozenset(r["determined_of_cases"]),
+                frozenset(r.get("incise_marks", ())))
 
 
 # --------------------------------------------------------------------------- quotations
@@ -266,6 +269,10 @@ def _own_children(verb: Token, lang: str) -> list[Token]:
 def subject_of(verb: Token, lang: str) -> Token | None:
     """The token heading who speaks through `verb`: subject, agent, or inverted subject."""
     children = _own_children(verb, lang)
+    for ch in children:                     # "…, écrit-elle, …": the inverted clitic is the subject
+        if ch.pos_ == "PRON" and ch.text.startswith("-") and _clean(ch) in cues(lang).pronouns \
+                and 0 < ch.i - verb.i <= 2:
+            return ch
     for ch in children:
         if ch.dep_ in _SUBJECT_DEPS:
             if ch.pos_ == "PRON" and "Rel" in ch.morph.get("PronType") or \
@@ -304,9 +311,16 @@ def _inverted_subject(verb: Token, lang: str) -> Token | None:
             continue
         if any(ch.dep_ == "case" and ch.pos_ == "ADP" for ch in tok.children) or doc[tok.i - 1].pos_ == "ADP":
             continue
-        if is_agentive(tok, lang):
+        if is_agentive(tok, lang) or _bare_argument(tok, verb):
             return tok
     return None
+
+
+def _bare_argument(tok: Token, verb: Token) -> bool:
+    """"…, a déclaré le centre d'alerte": a determined noun the parser hangs on the verb
+    itself, not a place or a time."""
+    return tok.head.i == verb.i and tok.dep_ in ("nsubj", "obj") and tok.pos_ == "NOUN" \
+        and any(g.dep_ == "det" for g in tok.children) and not _is_place(tok) and not _is_time(tok)
 
 
 def _left_subject(verb: Token, lang: str) -> Token | None:
@@ -321,7 +335,8 @@ def _left_subject(verb: Token, lang: str) -> Token | None:
         cand = doc[k]
         if cand.dep_ != "nsubj" or cand.pos_ not in _NOMINAL or _in_regions(cand.idx, regions):
             continue
-        if cand.head.pos_ in ("VERB", "AUX") and cand.i < cand.head.i < verb.i:
+        if cand.head.pos_ in ("VERB", "AUX") and cand.i < cand.head.i < verb.i \
+                and not (cand.head.dep_.startswith("aux") and cand.head.head.i == verb.i):
             continue
         if _is_non_referring(cand, lang):
             return None
@@ -381,6 +396,8 @@ def _in_incise(verb: Token, lang: str) -> bool:
             return False
     if verb.dep_ == "acl:relcl":
         return False
+    if any(ch.dep_ == "mark" and ch.lower_ in cues(lang).incise_marks for ch in verb.children):
+        return True                           # "…, comme l'a répété le groupe"
     left = cues(lang).incise_left
     k = verb.i - 1
     doc = verb.doc
@@ -432,6 +449,8 @@ def attribute(doc: Doc, start_char: int, end_char: int, lang: str,
         if outer and outer != (start_char, end_char):
             return attribute(doc, outer[0], outer[1], lang, quotes=True)
     if head is None and quotes:
+        head, rank = _labelled_speaker(doc, span, window, lang), 1
+    if head is None and quotes:
         head, rank = _speaker_before(doc, span, window, lang), 3
     if head is None:
         return None, None
@@ -457,6 +476,8 @@ def _governing_source(doc: Doc, span: Span, window: tuple[int, int], lang: str,
         if head is None or head.i in inside or _is_non_referring(head, lang) or _not_a_source(head, lang):
             return
         head = _behind_document(head, lang)
+        if head.lemma_.lower() in cues(lang).documents:      # a document nobody is said to issue
+            rank = (rank[0] + 1, *rank[1:])                     # yields to a cue that names someone
         if _in_regions(head.idx, regions) and not _in_regions(span.start_char, regions):
             return
         if best_rank is None or rank < best_rank:
@@ -483,7 +504,8 @@ def _governing_source(doc: Doc, span: Span, window: tuple[int, int], lang: str,
             continue
         distance = min(abs(first.i - span.start), abs(first.i - (span.end - 1)))
         governs = head.head.i in ancestor_ids or head.i in ancestor_ids
-        offer((0 if governs else 2, -1 if governs else distance), head)
+        adjacent = 0 <= first.i - span.end < _MARKER_REACH      # "une « révolution », selon X"
+        offer((0 if governs else 1 if adjacent else 2, -1 if governs else distance), head)
     return best, best_rank
 
 
@@ -494,7 +516,8 @@ def _not_a_source(head: Token, lang: str) -> bool:
 
 
 def _behind_document(head: Token, lang: str) -> Token:
-    """"un bilan du ministère" -> "ministère": a document stands for whoever issued it."""
+    """"un bilan du ministère" -> "ministère": a document stands for whoever issued it
+    ("le bilan", for the issuer of the same document named before)."""
     c = cues(lang)
     if head.lemma_.lower() not in c.documents:
         return head
@@ -505,30 +528,78 @@ def _behind_document(head: Token, lang: str) -> Token:
                 any(case in c.determined_of_cases for case in cases)
             if cases and cases[0].replace("’", "'") in c.of_cases and determined:
                 return ch
+    for ch in head.children:                 # "un rapport publié par l'ONG": its agent issued it
+        if ch.dep_ == "acl" and ch.i > head.i and "Part" in ch.morph.get("VerbForm"):
+            agent = next((g for g in ch.children if g.dep_ in _AGENT_DEPS and is_agentive(g, lang)), None)
+            if agent is not None:
+                return agent
+    if any(g.dep_ == "det" and "Def" in g.morph.get("Definite") for g in head.children):
+        earlier = _earlier_mention(head, lang)       # "selon le communiqué": the one named before
+        if earlier is not None:
+            return _behind_document(earlier, lang)
     return head
 
 
+def _earlier_mention(head: Token, lang: str) -> Token | None:
+    """The nearest earlier noun with the same lemma, outside quotations."""
+    regions = quote_regions(head.doc, lang)
+    for k in range(head.i - 1, max(-1, head.i - _PRONOUN_WINDOW), -1):
+        cand = head.doc[k]
+        if cand.pos_ == "NOUN" and cand.lemma_.lower() == head.lemma_.lower() and not _in_regions(cand.idx, regions):
+            return cand
+    return None
+
+
 def resolve(tok: Token, lang: str, depth: int = 0) -> Token:
-    """A pronoun's antecedent: the nearest agreeing subject before it; else the token."""
+    """A pronoun's antecedent: in its statement, then in each of the two before, the
+    nearest agreeing subject (or incise speaker), else the nearest named person; else the
+    nearest agreeing subject further back; else the token."""
     c = cues(lang)
     agreement = c.pronouns.get(_clean(tok)) if tok.pos_ == "PRON" else None
     if agreement is None or depth > 3:
         return tok
-    regions = quote_regions(tok.doc, lang)
     doc = tok.doc
-    for k in range(tok.i - 1, max(-1, tok.i - _PRONOUN_WINDOW), -1):
-        cand = doc[k]
-        if cand.dep_ not in ("nsubj", "nsubj:pass") or _in_regions(cand.idx, regions):
-            continue
-        if cand.head.i == tok.head.i and cand.i != tok.i:
-            continue
-        if cand.pos_ == "PRON":
-            if _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)]):
-                return resolve(cand, lang, depth + 1)
-            continue
-        if cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement):
-            return cand
+    spans, window, last = [], statement_window(doc, tok.i, tok.i, lang), tok.i
+    for _ in range(3):                      # this statement and the two before: subjects, then names
+        spans += [(window[0], last, False), (window[0], last, True)]
+        last, window = window[0], previous_window(doc, window, lang)
+        if window is None:
+            break
+    spans.append((max(0, tok.i - _PRONOUN_WINDOW), last, False))
+    for first, last, person in spans:
+        for k in range(last - 1, first - 1, -1):
+            found = _antecedent_at(doc[k], tok, agreement, lang, person)
+            if found is not None:
+                return resolve(found, lang, depth + 1) if found.pos_ == "PRON" else found
     return tok
+
+
+def _antecedent_at(cand: Token, tok: Token, agreement: dict, lang: str, person: bool) -> Token | None:
+    """`cand` if it can be the pronoun's antecedent: a subject, or (`person`) a named person."""
+    c = cues(lang)
+    if _in_regions(cand.idx, quote_regions(cand.doc, lang)) or cand.head.i == tok.head.i and cand.i != tok.i:
+        return None
+    if person:
+        named = cand.ent_type_ == "PER" and cand.ent_iob_ == "B" and cand.pos_ == "PROPN"
+        return cand if named and _agrees(cand, agreement) else None
+    if cand.dep_ not in ("nsubj", "nsubj:pass") and not _inverted_speaker(cand, lang):
+        return None
+    if cand.pos_ == "PRON" and _clean(cand) in c.relative_pronouns and cand.head.dep_ == "acl:relcl":
+        cand = cand.head.head                 # "des réfugiés qui ont dénombré …"
+        ok = cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement) and is_agentive(cand, lang)
+        return cand if ok else None
+    if cand.pos_ == "PRON":
+        ok = _clean(cand) in c.pronouns and _agrees(cand, agreement, c.pronouns[_clean(cand)])
+        return cand if ok else None
+    ok = cand.pos_ in ("NOUN", "PROPN") and _agrees(cand, agreement) and is_agentive(cand, lang)
+    return cand if ok else None
+
+
+def _inverted_speaker(cand: Token, lang: str) -> bool:
+    """The subject of an incise after its verb ("…, a annoncé une porte-parole")."""
+    verb = cand.head
+    return cand.i > verb.i and cand.dep_ in _INVERTED_DEPS and is_reporting(verb, lang, quotes=True) \
+        and _in_incise(verb, lang) and getattr(subject_of(verb, lang), "i", None) == cand.i
 
 
 def corefer(head: Token, lang: str) -> Token:
@@ -616,8 +687,13 @@ def _fits(tok: Token, wanted: str | None) -> bool:
     return True
 
 
+def _det_feature(tok: Token, feature: str) -> list:
+    """A noun's gender or number as its determiner shows it ("une porte-parole")."""
+    return next((ch.morph.get(feature) for ch in tok.children if ch.dep_ == "det" and ch.morph.get(feature)), [])
+
+
 def _agrees(cand: Token, agreement: dict, cand_features: dict | None = None) -> bool:
-    feats = cand_features or {"Number": cand.morph.get("Number"), "Gender": cand.morph.get("Gender")}
+    feats = cand_features or {f: _det_feature(cand, f) or cand.morph.get(f) for f in ("Number", "Gender")}
     for feature in ("Number", "Gender"):
         want = agreement.get(feature)
         have = feats.get(feature)
@@ -693,7 +769,7 @@ def _extend_right(doc: Doc, j: int, appositions: str) -> int:
 def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool:
     if ch.is_space or ch.dep_ == "acl:relcl" or parent.i == head.i and ch.dep_ in _NP_SKIP_DEPS:
         return False
-    if ch.i > head.i and _adjunct(ch):
+    if ch.i > head.i and (_adjunct(ch) or _is_time(ch)):
         return False
     if parent.i == head.i and ch.dep_ in ("case", "mark", "fixed") and ch.i < head.i:
         return False
@@ -703,8 +779,9 @@ def _keep_child(parent: Token, ch: Token, head: Token, appositions: str) -> bool
     if ch.dep_ == "appos" and ch.i > head.i:
         if _bracketed(ch):
             return True
-        if appositions == "none":
-            return False
+        if appositions == "none":         # but a close apposition names: "du ministre X", "l'ONG X"
+            return ch.pos_ == "PROPN" and ch.left_edge.i == parent.i + 1 and \
+                (parent.i != head.i or ch.ent_type_ != "PER")
         return ch.pos_ == "PROPN" and (parent.i == head.i or ch.ent_type_ == "PER")
     if parent.i == head.i and ch.dep_ in ("obl", "obl:mod", "obl:arg", "advmod", "nummod:gov") and head.pos_ in ("VERB",):
         return False
@@ -726,8 +803,9 @@ def _circumstantial(parent: Token, ch: Token, head: Token) -> bool:
         return False
     c = cues(cues_lang(ch.doc))
     case = next((g.lower_.replace("’", "'") for g in ch.children if g.dep_ == "case" and g.i < ch.i), None)
-    if case in c.locative_cases:
-        return _is_place(ch)
+    if case in c.locative_cases:               # "le comité de soutien à X et Y" names people, not a place
+        return _is_place(ch) and not any(t.dep_ == "conj" and t.ent_type_ == "PER" and not _is_place(t, tagged=False)
+                                         for t in ch.subtree)
     return case in c.of_cases and (ch.lemma_.lower() in c.place_nouns or ch.lower_ in c.place_nouns)
 
 
@@ -762,6 +840,12 @@ def _is_place(tok: Token, tagged: bool = True) -> bool:
         return True
     places = tok.doc._.places if Doc.has_extension("places") else None
     return any(p.start <= tok.idx < p.end for p in places or ())
+
+
+def _is_time(tok: Token) -> bool:
+    """A complement that is a time expression ("au matin du 12 juin"), found by the times stage."""
+    times = tok.doc._.times if Doc.has_extension("times") else None
+    return any(t.start <= tok.idx < t.end for t in times or ())
 
 
 def _adjunct(tok: Token) -> bool:
@@ -868,9 +952,33 @@ def speaker_phrase(head: Token) -> Span:
     return doc[i:j]
 
 
+def _labelled_speaker(doc: Doc, span: Span, window: tuple[int, int], lang: str) -> Token | None:
+    """"Un réfugié syrien : « … »": a verbless noun phrase that a colon joins to the
+    quotation names its speaker (a place there is a topic: "Syrie : « … »")."""
+    k = span.start - 1
+    while k >= window[0] and doc[k].is_space:
+        k -= 1
+    if k <= window[0] or doc[k].text != ":":
+        return None
+    label = doc[window[0]:k]
+    if any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in label):
+        return None
+    for tok in label:
+        if tok.pos_ in ("NOUN", "PROPN") and not (tok.i > 0 and doc[tok.i - 1].pos_ == "ADP"):
+            if _is_place(tok) or not is_agentive(tok, lang):
+                return None
+            return tok
+    return None
+
+
 def _speaker_before(doc: Doc, span: Span, window: tuple[int, int], lang: str) -> Token | None:
-    """A quotation standing alone: the speaker introduced just before ("X a déclaré :")."""
+    """A quotation standing alone: the speaker introduced just before ("X a déclaré :"),
+    past up to two verbless lines between (a handle, a date: "@compte", "12 mars 2014")."""
     prev = previous_window(doc, window, lang)
+    for _ in range(2):
+        if prev is None or any(t.pos_ in ("VERB", "AUX") for t in doc[prev[0]:prev[1]]):
+            break
+        prev = previous_window(doc, prev, lang)
     if prev is None:
         return None
     regions = quote_regions(doc, lang)
