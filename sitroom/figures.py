@@ -83,6 +83,9 @@ class Lexicon:
     participle_endings: tuple
     beneficiary_cases: frozenset
     aid_nouns: frozenset
+    list_words: frozenset
+    clitics: frozenset
+    sublist_words: tuple
 
 
 @lru_cache(maxsize=None)
@@ -123,6 +126,9 @@ def lexicon(lang: str) -> Lexicon:
         qualifier_words=frozenset(w for k in d["qualifiers"] for w in _words(k)),
         participle_endings=tuple(sorted(d["participle_endings"].items(), key=lambda kv: -len(kv[0]))),
         beneficiary_cases=frozenset(d["beneficiary"]["cases"]), aid_nouns=frozenset(d["beneficiary"]["aid_nouns"]),
+        list_words=frozenset(w for k in d["lists"]["links"] + d["lists"]["sub"] for w in _words(k)),
+        clitics=frozenset(el["clitics"]),
+        sublist_words=tuple(" ".join(_words(k)) for k in d["lists"]["sub"]),
     )
 
 
@@ -157,6 +163,7 @@ class DocContext:
     segments: list = field(default_factory=list)   # token index -> sentence number (see _segments)
     first_token: dict = field(default_factory=dict)  # id(figure) -> index of its first token
     noun_index: dict = field(default_factory=dict)  # counted noun's token index -> its figure
+    origin: dict = field(default_factory=dict)  # id(figure) -> where its action came from (see _action)
 
 
 def find(doc: Doc, lang: str) -> list[Figure]:
@@ -176,6 +183,7 @@ def find(doc: Doc, lang: str) -> list[Figure]:
         if figure is not None:
             ctx.figures.append(figure)
         i = max(amount.end, i + 1)
+    _share_actions(doc, lex, ctx)
     return ctx.figures
 
 
@@ -332,7 +340,13 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
             entry, end = hit
             return Counted(doc[k], entry, _extend_adjectives(doc, end, sent_end), doc[k], total=total)
     nxt = doc[a.end] if a.end < sent_end else None
-    if nxt is None or a.single:
+    if a.single:
+        return None
+    if (nxt is None or nxt.is_punct) and _clitic_stands_for(doc, a, lex):
+        found = _antecedent(doc, a, lex, ctx, a.end, nouns=False)   # "… et en a blessé une vingtaine"
+        if found:
+            return found
+    if nxt is None:
         return None
     if lex.word(nxt.text) in lex.partitive and a.end + 1 < sent_end and _is_number(doc[a.end + 1], lang):
         later = _amount_at(doc, a.end + 1, lang, lex)
@@ -341,12 +355,18 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
             if inner and inner.noun is not None:
                 return Counted(None, inner.entry, a.end, doc[a.start])
         return None
-    if nxt.lemma_.lower() in lex.after_elided or nxt.lower_ in lex.after_elided:
-        found = _antecedent(doc, a, lex, ctx, a.end + 1)
-        state = _group_entry(doc, a.end + 1, lex) if a.end + 1 < sent_end else None
+    other = a.end + 1 if lex.word(nxt.text) in lex.collective_link and a.end + 1 < sent_end else a.end
+    if doc[other].lemma_.lower() in lex.after_elided or doc[other].lower_ in lex.after_elided:
+        after = other + 1                              # "une vingtaine d'autres", "deux autres …"
+        state = _group_entry(doc, after, lex) if after < sent_end else None
+        if after < sent_end and doc[after].pos_ in ("NOUN", "PROPN") and not (state and state[0].get("action")) \
+                and (a.high <= 1 or "Sing" not in doc[after].morph.get("Number")):   # not "huit autres dimanche"
+            # "deux autres bâtiments" counts buildings; "cinq autres lieux" counts nothing that matters
+            return Counted(doc[after], state[0], state[1], doc[after]) if state else None
+        found = _antecedent(doc, a, lex, ctx, after)
         if found and state and state[0].get("action"):       # "neuf tués et douze autres blessés"
             entry = dict(found.entry, action=state[0]["action"])
-            return Counted(doc[a.end + 1], entry, state[1], doc[a.end + 1], antecedent=found.antecedent)
+            return Counted(doc[after], entry, state[1], doc[after], antecedent=found.antecedent)
         return found
     if lex.word(nxt.text) in lex.pronoun_case or (a.end + 1 < sent_end and (
             lex.word(nxt.text), lex.word(doc[a.end + 1].text)) in lex.pronoun_case):
@@ -357,6 +377,16 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
     if nxt.pos_ in ("VERB", "AUX") or _infinitive(nxt, lex) in lex.verbs or _after_list_word(doc, a, lex):
         return _antecedent(doc, a, lex, ctx, a.end, reach=1)   # "… mais une dizaine sont portées disparues"
     return _count_noun(doc, a, lex)
+
+
+def _clitic_stands_for(doc: Doc, a: Amount, lex: Lexicon) -> bool:
+    """True when the amount's verb carries the clitic that stands for a counted noun
+    ("les hôpitaux en annoncent 31")."""
+    verb = doc[a.end - 1]
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.head.i >= a.start - 8:
+        verb = verb.head
+    return verb.pos_ in ("VERB", "AUX") and any(lex.word(c.text) in lex.clitics and c.i < a.start
+                                                for c in verb.children)
 
 
 def _after_list_word(doc: Doc, a: Amount, lex: Lexicon) -> bool:
@@ -390,15 +420,17 @@ def _is_number(t: Token, lang: str) -> bool:
 
 
 def _antecedent(doc: Doc, a: Amount, lex: Lexicon, ctx: DocContext, end: int,
-                reach: int = 2) -> Counted | None:
+                reach: int = 2, nouns: bool = True) -> Counted | None:
     """An elided noun's antecedent: the last figure in this sentence (or, with reach 2, the
-    one before), else the last counted noun before it in the sentence."""
+    one before), else (with nouns) the last counted noun before it in the sentence."""
     here = ctx.segments[a.start]
     if ctx.figures:
         fig = ctx.figures[-1]
         if here - ctx.segments[ctx.first_token[id(fig)]] < reach:
             entry = dict(ctx.entries.get(id(fig)) or {"group": fig.group})
             return Counted(None, entry, end, doc[a.start], antecedent=fig)
+    if not nouns:
+        return None
     for t in reversed(doc[max(0, a.start - 30):a.start]):
         if ctx.segments[t.i] != here:
             break
@@ -537,6 +569,13 @@ def _presence_action(verb: Token, cur: Token, kind: str, lex: Lexicon, ctx: DocC
     return state or "none"
 
 
+def _voiced(verb: Token, role: str) -> str:
+    """A subject's role under a verb: the patient ("pass") when the verb is passive."""
+    if role == "subj" and any(c.dep_ == "aux:pass" for c in verb.children):
+        return "pass"
+    return role
+
+
 def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexicon, ctx: DocContext) -> str | None:
     """The action a verb, adjective or copular predicate gives the figure under it."""
     if _negated(head, lex):
@@ -544,9 +583,12 @@ def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexico
     cop = next((c for c in head.children if c.dep_ == "cop"), None)
     # the predicate itself, an infinitive under it ("ont pu sortir"), or an adjective the
     # parser hung elsewhere ("sont libres")
-    verbs = [(head, role)] + [(c, "subj" if role == "subj" else "any") for c in head.children
-                              if c.dep_ == "xcomp" or (cop is not None and c.i > cop.i and c.pos_ == "ADJ")
-                              or c.i == head.i + 1 and c.lemma_.lower() in lex.states]   # "présumés morts"
+    # a modal or aspectual verb hands its subject to the infinitive under it ("devaient être
+    # évacués": the passive makes the subject its patient)
+    verbs = [(head, _voiced(head, role))] + [
+        (c, _voiced(c, "subj") if role == "subj" else "any") for c in head.children
+        if c.dep_ == "xcomp" or (cop is not None and c.i > cop.i and c.pos_ == "ADJ")
+        or c.i == head.i + 1 and c.lemma_.lower() in lex.states]   # "présumés morts"
     if head.lemma_.lower() in lex.presence_verbs:
         return _presence_action(head, cur, kind, lex, ctx)
     for verb, verb_role in verbs:
@@ -569,11 +611,30 @@ def _aid_for(doc: Doc, a: Amount, lex: Lexicon, window: int = 6) -> bool:
     return any(t.lemma_.lower() in lex.aid_nouns for t in doc[max(0, a.start - window):a.start - 1])
 
 
-def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext) -> str | None:
-    """Walk up the parse from the counted word to the predicate that says what befell it."""
+def _stray_predicate(noun: Token) -> Token | None:
+    """A verb the parser conjoined to the counted noun instead of making the noun its subject
+    ("640 personnes dont … ont été évacuées" parsed as a noun with a verb conjunct)."""
+    if noun.dep_ not in ("ROOT", "root"):
+        return None
+    for c in noun.children:
+        if c.dep_ == "conj" and c.i > noun.i and c.pos_ == "VERB" and \
+                not any(g.dep_ in ARG_ROLES for g in c.children):
+            return c
+    return None
+
+
+def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: bool = False) -> str | None:
+    """Walk up the parse from the counted word to the predicate that says what befell it.
+    A noun that names its own fate ("morts", "blessés") takes only its own clause's
+    predicate, and only as that predicate's argument, never a verb further up."""
     cur = anchor
     for _ in range(MAX_CLIMB):
         head, dep = cur.head, cur.dep_
+        stray = _stray_predicate(cur) if cur.pos_ in ("NOUN", "PROPN") else None
+        if stray is not None and ctx.segments[stray.i] == ctx.segments[anchor.i]:
+            action = _predicate_action(stray, cur, _voiced(stray, "subj"), kind, lex, ctx)
+            if action:
+                return action
         if head.i == cur.i or ctx.segments[head.i] != ctx.segments[anchor.i]:
             return None
         if dep == "conj":
@@ -588,11 +649,11 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext) -> st
         predicate = head.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_ == "cop" or c.dep_.startswith("aux")
                                                                for c in head.children)
         if predicate:
-            action = _predicate_action(head, cur, ARG_ROLES.get(dep, "any"), kind, lex, ctx)
-            if action:
-                return action
-            if head.dep_ in CLAUSE_EDGES:
+            if own and dep not in ARG_ROLES:
                 return None
+            action = _predicate_action(head, cur, ARG_ROLES.get(dep, "any"), kind, lex, ctx)
+            if action or own or head.dep_ in CLAUSE_EDGES:
+                return action
         cur = head
     return None
 
@@ -612,8 +673,10 @@ def _list_mate(noun: Token, ctx: DocContext) -> Figure | None:
     return None
 
 
-def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocContext) -> tuple[str, bool]:
-    """The figure's action, and whether the parse (not the noun itself) gave it."""
+def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocContext) -> tuple[str, str]:
+    """The figure's action, and where it came from: "parse" (its governing predicate),
+    "modifier" (a participle on the noun: "personnes sinistrées"), "own" (the noun itself: "morts"), "settled" (a presence verb or a convention),
+    or "default" (a list mate, an antecedent, nothing)."""
     own = c.entry.get("action") if c.noun is not None else None
     found = _modifier_action(c.noun, lex) if c.noun is not None else None
     if not found and c.noun is not None and c.noun.dep_ == "conj":
@@ -624,12 +687,15 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     elif kind == "person" and _aid_for(doc, a, lex):
         climbed = "affected"
     else:
-        climbed = _climb_action(c.anchor, kind, lex, ctx)
+        climbed = _climb_action(c.anchor, kind, lex, ctx, own=bool(own))
     found = climbed if climbed and (climbed != "none" or not found) else found
     if found and own and own in lex.casualty and found in lex.casualty:
         found = None                                   # "270 tués et 2.600 blessés": each its own
-    action = found or own
+    origin = "parse" if climbed and climbed == found else "modifier"
+    action, origin = (found, origin if found != "none" else "settled") if found else (own, "own")
     mate = _list_mate(c.noun, ctx) if c.noun is not None else None
+    if not action:
+        origin = "default"
     if not action and mate is not None:
         action = mate.action                           # "… inondées, ainsi que 12 dispensaires"
     if not action and c.antecedent is not None:
@@ -637,12 +703,67 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     if not action:
         action = lex.movement_action.get(kind) if kind == "responder" else None
     if kind == "bodies":
-        action = "killed"
-    elif kind == "thing" and action not in lex.thing_actions:
-        action = "none"
-    if c.total:
-        action = "none"
-    return action or "none", bool(climbed and climbed != "none")
+        action, origin = "killed", "settled"
+    elif c.total:
+        action, origin = "none", "settled"
+    return _thing_action(action or "none", kind, lex), origin
+
+
+def _thing_action(action: str, kind: str, lex: Lexicon) -> str:
+    """Things are counted in use (none) unless destroyed or damaged (affected)."""
+    return action if kind != "thing" or action in lex.thing_actions else "none"
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
+    """Figures in one list ("951 personnes dont 200 rebelles ainsi que 108 blessés ont été
+    évacuées") share the action their governing predicate gives any of them; the items of a
+    sub-list ("29 morts dont 27 policiers") take their head's action when nothing gives them one.
+    Two figures are in one list when only list words and punctuation stand between them."""
+    figs = ctx.figures
+    groups, sub = [], {}
+    for k, fig in enumerate(figs):
+        link = _list_link(doc, figs[k - 1], fig, lex, ctx) if k else None
+        if link is None:
+            groups.append([k])
+            continue
+        groups[-1].append(k)
+        if link == "sub" or sub.get(k - 1) is not None:
+            sub[k] = sub.get(k - 1, groups[-1][0]) if link != "sub" else k - 1
+    for group in groups:
+        for k in group:
+            # a sub-list's own fate ("40 blessés, dont sept sont morts") is not its head's
+            parsed = [j for j in group if ctx.origin[id(figs[j])] == "parse" and (k in sub or j not in sub)]
+            fig = figs[k]
+            origin = ctx.origin[id(fig)]
+            kind = ctx.entries[id(fig)].get("kind", "person")
+            if origin in ("parse", "modifier", "settled"):
+                continue
+            if parsed:
+                src = figs[min(parsed, key=lambda j: abs(j - k))]
+            elif origin == "default" and k in sub:
+                src = figs[sub[k]]
+            else:
+                continue
+            fig.action = _thing_action(src.action, kind, lex)
+            entry = ctx.entries[id(fig)]
+            if entry.get("action") and fig.action != entry["action"]:
+                fig.group = entry.get("as_group", fig.group)    # "108 blessés évacués": wounded
+
+
+def _list_link(doc: Doc, prev: Figure, fig: Figure, lex: Lexicon, ctx: DocContext) -> str | None:
+    """How two successive figures are linked: "sub" through a sub-list word ("dont"),
+    "list" through conjunctions and punctuation, None when other words stand between."""
+    between = [t for t in doc.char_span(prev.end, fig.start, alignment_mode="expand") or ()
+               if t.idx >= prev.end and t.idx + len(t) <= fig.start] if fig.start > prev.end else []
+    if ctx.segments[ctx.first_token[id(fig)]] != ctx.segments[ctx.first_token[id(prev)]]:
+        return None
+    words = [lex.word(t.text) for t in between if not t.is_space]
+    if not all(w in lex.list_words or not w.isalnum() for w in words):
+        return None
+    text = " ".join(words)
+    return "sub" if any(w in text.split() or w in text for w in lex.sublist_words) else "list"
 
 
 # --- status --------------------------------------------------------------------------------
@@ -737,8 +858,8 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
     if c is None:
         return None
     kind = c.entry.get("kind", "person")
-    action, from_parse = _action(doc, a, c, kind, lex, ctx)
-    if a.single and not (from_parse or _linked(c, ctx)) or (a.single and kind == "thing"):
+    action, origin = _action(doc, a, c, kind, lex, ctx)
+    if a.single and not (origin in ("parse", "modifier") or _linked(c, ctx)) or (a.single and kind == "thing"):
         return None
     qualifier, start = _qualifier(doc, a, lex)
     qualifier = qualifier or ("approx" if a.approx else "exact")
@@ -757,6 +878,7 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
                     qualifier=qualifier, action=action, group=group, status=_status(c.anchor, lex, ctx.segments),
                     source=_source(doc, span.start_char, span.end_char, lang))
     ctx.entries[id(figure)] = c.entry
+    ctx.origin[id(figure)] = origin
     ctx.first_token[id(figure)] = start
     if c.noun is not None:
         ctx.noun_index[c.noun.i] = figure
