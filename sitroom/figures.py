@@ -84,6 +84,7 @@ class Lexicon:
     beneficiary_cases: frozenset
     aid_nouns: frozenset
     list_words: frozenset
+    negated: dict
     clitics: frozenset
     sublist_words: tuple
 
@@ -127,7 +128,7 @@ def lexicon(lang: str) -> Lexicon:
         participle_endings=tuple(sorted(d["participle_endings"].items(), key=lambda kv: -len(kv[0]))),
         beneficiary_cases=frozenset(d["beneficiary"]["cases"]), aid_nouns=frozenset(d["beneficiary"]["aid_nouns"]),
         list_words=frozenset(w for k in d["lists"]["links"] + d["lists"]["sub"] for w in _words(k)),
-        clitics=frozenset(el["clitics"]),
+        clitics=frozenset(el["clitics"]), negated=d["negated_verbs"],
         sublist_words=tuple(" ".join(_words(k)) for k in d["lists"]["sub"]),
     )
 
@@ -307,9 +308,8 @@ def _amount_at(doc: Doc, i: int, lang: str, lex: Lexicon) -> Amount | None:
 def _group_entry(doc: Doc, k: int, lex: Lexicon) -> tuple[dict, int] | None:
     """The lexicon entry of the noun phrase at token k and the index after it."""
     t = doc[k]
-    if t.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB"):
-        return None
-    for n in range(min(lex.max_group_words, len(doc) - k), 0, -1):
+    nominal = t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB")
+    for n in range(min(lex.max_group_words, len(doc) - k), 0 if nominal else 1, -1):   # "sans abri"
         words = [doc[k + m].lower_.replace("\u2019", "'") for m in range(n)]
         lemmas = [doc[k + m].lemma_.lower() for m in range(n)]
         for key in (" ".join(lemmas[:1] + words[1:]), " ".join(lemmas), " ".join(words)):
@@ -514,9 +514,9 @@ def _infinitive(t: Token, lex: Lexicon) -> str | None:
 
 
 def _verb_action(t: Token, role: str, lex: Lexicon) -> str | None:
-    """The action a predicate gives its argument in this role."""
+    """The action a predicate gives its argument in this role ("n'ont pas survécu": killed)."""
     if _negated(t, lex):
-        return None
+        return lex.negated.get(t.lemma_.lower())
     verb = _infinitive(t, lex)
     if t.lemma_.lower() not in lex.verbs and verb in lex.verbs:
         return lex.verbs[verb][0]
@@ -579,7 +579,7 @@ def _voiced(verb: Token, role: str) -> str:
 def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexicon, ctx: DocContext) -> str | None:
     """The action a verb, adjective or copular predicate gives the figure under it."""
     if _negated(head, lex):
-        return None
+        return lex.negated.get(head.lemma_.lower())
     cop = next((c for c in head.children if c.dep_ == "cop"), None)
     # the predicate itself, an infinitive under it ("ont pu sortir"), or an adjective the
     # parser hung elsewhere ("sont libres")
@@ -854,12 +854,16 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
         return None
     if a.end < len(doc) and doc[a.end].lower_ in lex.skip_after:
         return None
+    if _in_time(doc, a):
+        return None
     c = _counted(doc, a, lang, lex, ctx)
     if c is None:
         return None
     kind = c.entry.get("kind", "person")
     action, origin = _action(doc, a, c, kind, lex, ctx)
-    if a.single and not (origin in ("parse", "modifier") or _linked(c, ctx)) or (a.single and kind == "thing"):
+    # one person counts when something befell them ("un adolescent tué", "un mort", "un corps")
+    fated = origin in ("parse", "modifier") or kind == "bodies" or (origin == "own" and action in lex.casualty)
+    if a.single and not (fated or _linked(c, ctx)) or (a.single and kind == "thing"):
         return None
     qualifier, start = _qualifier(doc, a, lex)
     qualifier = qualifier or ("approx" if a.approx else "exact")
@@ -883,6 +887,13 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
     if c.noun is not None:
         ctx.noun_index[c.noun.i] = figure
     return figure
+
+
+def _in_time(doc: Doc, a: Amount) -> bool:
+    """True for a number inside a temporal expression ("le 12 juin 2005"): a date, not a count."""
+    times = doc._.times if doc.has_extension("times") else None
+    start, end = doc[a.start].idx, doc[a.end - 1].idx + len(doc[a.end - 1])
+    return any(x.start <= start and end <= x.end and x.type != "DURATION" for x in times or ())
 
 
 def _linked(c: Counted, ctx: DocContext) -> bool:
