@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - until sitroom.attribution lands
 
 CLAUSE_EDGES = {"ccomp", "acl:relcl", "advcl", "parataxis", "root", "ROOT"}
 ARG_ROLES = {"obj": "obj", "nsubj:pass": "pass", "obl:arg": "obj", "iobj": "obj",
-             "nsubj": "subj", "obl:agent": "subj", "expl:subj": "subj"}
+             "nsubj": "subj", "obl:agent": "agent", "expl:subj": "subj"}
 MAX_CLIMB = 8
 
 
@@ -165,6 +165,7 @@ class DocContext:
     first_token: dict = field(default_factory=dict)  # id(figure) -> index of its first token
     noun_index: dict = field(default_factory=dict)  # counted noun's token index -> its figure
     origin: dict = field(default_factory=dict)  # id(figure) -> where its action came from (see _action)
+    provisional: set = field(default_factory=set)  # id() of one-person counts kept only within a list
 
 
 def find(doc: Doc, lang: str) -> list[Figure]:
@@ -347,7 +348,7 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
         if found:
             return found
     if nxt is None:
-        return None
+        return _count_noun(doc, a, lex)
     if lex.word(nxt.text) in lex.partitive and a.end + 1 < sent_end and _is_number(doc[a.end + 1], lang):
         later = _amount_at(doc, a.end + 1, lang, lex)
         if later:
@@ -445,7 +446,8 @@ def _count_noun(doc: Doc, a: Amount, lex: Lexicon) -> Counted | None:
     if not a.is_range and (a.low >= 1900 and a.low <= 2100 and "." not in doc[a.start].text):
         return None
     sent = doc[a.start].sent
-    for t in sent:
+    before = [t for t in sent if t.i < a.start]
+    for t in list(reversed(before)) + [t for t in sent if t.i >= a.end]:   # the nearest one first
         if t.lemma_.lower() in lex.count_nouns:
             for child in t.children:
                 if child.dep_ == "nmod":
@@ -494,6 +496,11 @@ def _phrase_keys(t: Token) -> list[str]:
     """A predicate's lexicon keys: its lemma, with its preposition ("hors service") or object."""
     lemma = t.lemma_.lower()
     keys = []
+    around = list(t.children) + ([t.head] if t.dep_ == "xcomp" else [])
+    if any(w.lemma_.lower() == "faire" and w.i < t.i for w in around):      # causative "se faire exploser"
+        reflexive = any("Yes" in w.morph.get("Reflex") for w in around) or \
+            any("Yes" in w.morph.get("Reflex") for w in t.head.children if t.dep_ == "xcomp")
+        keys.append(("se " if reflexive else "") + f"faire {lemma}")
     for c in t.children:
         if c.dep_ in ("case", "fixed") and c.i < t.i:
             keys.append(f"{c.lower_.replace(chr(8217), chr(39))} {lemma}")
@@ -523,7 +530,9 @@ def _verb_action(t: Token, role: str, lex: Lexicon) -> str | None:
     for key in _phrase_keys(t):
         if key in lex.verbs:
             action, wanted = lex.verbs[key]
-            if wanted == "any" or role in ("any", "pass") or wanted == role or _is_participle(t):
+            # a passive's agent ("frappées par 60 avions") is its doer, never its patient
+            if wanted == "any" or role in ("any", "pass") or wanted == role.replace("agent", "subj") or \
+                    _is_participle(t) and role != "agent":
                 return action
         if key in lex.states and (t.pos_ in ("ADJ", "NOUN") or _is_participle(t)):
             return lex.states[key]
@@ -660,7 +669,12 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: 
 
 def _list_mate(noun: Token, ctx: DocContext) -> Figure | None:
     """The figure before this one in the same list: the noun it is conjoined to or that it
-    details ("17 personnes, dont quatre enfants"), or a conjoined sibling."""
+    details ("17 personnes, dont quatre enfants"), a conjoined sibling, or the subject it
+    names ("les deux victimes sont une femme et un enfant")."""
+    if any(c.dep_ == "cop" for c in noun.children):
+        subj = next((c for c in noun.children if c.dep_ == "nsubj" and c.i in ctx.noun_index), None)
+        if subj is not None:
+            return ctx.noun_index[subj.i]
     if noun.head.i in ctx.noun_index and noun.head.i < noun.i and \
             noun.dep_ in ("conj", "nmod", "appos", "acl:relcl", "amod"):
         return ctx.noun_index[noun.head.i]
@@ -720,6 +734,7 @@ def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
     """Figures in one list ("951 personnes dont 200 rebelles ainsi que 108 blessés ont été
     évacuées") share the action their governing predicate gives any of them; the items of a
     sub-list ("29 morts dont 27 policiers") take their head's action when nothing gives them one.
+    A one-person count with no fate of its own ("une femme") stays only inside such a list.
     Two figures are in one list when only list words and punctuation stand between them."""
     figs = ctx.figures
     groups, sub = [], {}
@@ -731,6 +746,8 @@ def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
         groups[-1].append(k)
         if link == "sub" or sub.get(k - 1) is not None:
             sub[k] = sub.get(k - 1, groups[-1][0]) if link != "sub" else k - 1
+    alone = {k for group in groups if all(id(figs[j]) in ctx.provisional for j in group)
+             for k in group}
     for group in groups:
         for k in group:
             # a sub-list's own fate ("40 blessés, dont sept sont morts") is not its head's
@@ -750,6 +767,7 @@ def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
             entry = ctx.entries[id(fig)]
             if entry.get("action") and fig.action != entry["action"]:
                 fig.group = entry.get("as_group", fig.group)    # "108 blessés évacués": wounded
+    ctx.figures = [f for k, f in enumerate(figs) if k not in alone]
 
 
 def _list_link(doc: Doc, prev: Figure, fig: Figure, lex: Lexicon, ctx: DocContext) -> str | None:
@@ -852,8 +870,10 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
     """The figure an amount makes, or None when it counts nothing that matters."""
     if a.start > 0 and doc[a.start - 1].lemma_.lower() in lex.skip_before:
         return None
-    if a.end < len(doc) and doc[a.end].lower_ in lex.skip_after:
-        return None
+    if a.end < len(doc) and doc[a.end].lower_.split("/")[0] in lex.skip_after:
+        return None                                    # "137 km/h", "40 %"
+    if a.low != int(a.low) or a.high != int(a.high):
+        return None                                    # "9,7 tués par jour": a rate, not a count
     if _in_time(doc, a):
         return None
     c = _counted(doc, a, lang, lex, ctx)
@@ -863,8 +883,9 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
     action, origin = _action(doc, a, c, kind, lex, ctx)
     # one person counts when something befell them ("un adolescent tué", "un mort", "un corps")
     fated = origin in ("parse", "modifier") or kind == "bodies" or (origin == "own" and action in lex.casualty)
-    if a.single and not (fated or _linked(c, ctx)) or (a.single and kind == "thing"):
+    if a.single and kind == "thing":
         return None
+    provisional = a.single and not (fated or _linked(c, ctx))   # kept only inside a list of figures
     qualifier, start = _qualifier(doc, a, lex)
     qualifier = qualifier or ("approx" if a.approx else "exact")
     group = c.entry.get("group", "people")
@@ -883,6 +904,8 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
                     source=_source(doc, span.start_char, span.end_char, lang))
     ctx.entries[id(figure)] = c.entry
     ctx.origin[id(figure)] = origin
+    if provisional:
+        ctx.provisional.add(id(figure))
     ctx.first_token[id(figure)] = start
     if c.noun is not None:
         ctx.noun_index[c.noun.i] = figure
@@ -901,7 +924,7 @@ def _linked(c: Counted, ctx: DocContext) -> bool:
     if c.noun is None:
         return False
     near = [c.noun.head] + list(c.noun.children) + [c.noun.head.head]
-    return any(t.i in ctx.noun_index for t in near)
+    return any(t.i in ctx.noun_index and id(ctx.noun_index[t.i]) not in ctx.provisional for t in near)
 
 
 def _source(doc: Doc, start: int, end: int, lang: str) -> str | None:
