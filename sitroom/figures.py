@@ -84,6 +84,8 @@ class Lexicon:
     beneficiary_cases: frozenset
     aid_nouns: frozenset
     list_words: frozenset
+    risk_verbs: frozenset
+    among: frozenset
     negated: dict
     clitics: frozenset
     sublist_words: tuple
@@ -128,7 +130,8 @@ def lexicon(lang: str) -> Lexicon:
         participle_endings=tuple(sorted(d["participle_endings"].items(), key=lambda kv: -len(kv[0]))),
         beneficiary_cases=frozenset(d["beneficiary"]["cases"]), aid_nouns=frozenset(d["beneficiary"]["aid_nouns"]),
         list_words=frozenset(w for k in d["lists"]["links"] + d["lists"]["sub"] for w in _words(k)),
-        clitics=frozenset(el["clitics"]), negated=d["negated_verbs"],
+        clitics=frozenset(el["clitics"]), risk_verbs=frozenset(d["risk_verbs"]),
+        among=frozenset(d["among"]), negated=d["negated_verbs"],
         sublist_words=tuple(" ".join(_words(k)) for k in d["lists"]["sub"]),
     )
 
@@ -504,6 +507,8 @@ def _phrase_keys(t: Token) -> list[str]:
     for c in t.children:
         if c.dep_ in ("case", "fixed") and c.i < t.i:
             keys.append(f"{c.lower_.replace(chr(8217), chr(39))} {lemma}")
+            keys.extend(f"{c.lower_} {lemma} {a.lemma_.lower()}" for a in t.children
+                        if a.dep_ == "amod" and a.i > t.i)     # "en état critique"
         if c.dep_ in ("obj", "obl:arg", "obl:mod") and c.i > t.i:
             keys.append(f"{lemma} {c.lemma_.lower()}")
             keys.append(f"{lemma} " + " ".join(w.lower_ for w in c.subtree))
@@ -550,6 +555,21 @@ def _modifier_action(noun: Token, lex: Lexicon) -> str | None:
             action = _verb_action(c, "obj", lex)
             if action:
                 return action
+        if c.dep_ == "nmod" and c.i > noun.i:          # "personnes en état critique"
+            for key in _phrase_keys(c):
+                if key in lex.states and " " in key:
+                    return lex.states[key]
+    return None
+
+
+def _among_action(head: Token, lex: Lexicon) -> str | None:
+    """The fate a clause's "parmi les victimes" gives the figure it introduces
+    ("parmi les morts figurent 41 enfants")."""
+    for c in head.children:
+        if any(lex.word(g.text) in lex.among for g in c.children if g.dep_ == "case"):
+            entry = lex.groups.get(c.lemma_.lower()) or lex.groups.get(c.lower_)
+            if entry and entry.get("action"):
+                return entry["action"]
     return None
 
 
@@ -596,14 +616,19 @@ def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexico
     # évacués": the passive makes the subject its patient)
     verbs = [(head, _voiced(head, role))] + [
         (c, _voiced(c, "subj") if role == "subj" else "any") for c in head.children
-        if c.dep_ == "xcomp" or (cop is not None and c.i > cop.i and c.pos_ == "ADJ")
+        if c.dep_ == "xcomp" or (c.dep_ == "acl" and head.pos_ == "VERB" and "Inf" in c.morph.get("VerbForm"))
+        or (cop is not None and c.i > cop.i and c.pos_ == "ADJ")
         or c.i == head.i + 1 and c.lemma_.lower() in lex.states]   # "présumés morts"
+    among = _among_action(head, lex)
+    if among:
+        return among
     if head.lemma_.lower() in lex.presence_verbs:
         return _presence_action(head, cur, kind, lex, ctx)
     for verb, verb_role in verbs:
         action = _verb_action(verb, verb_role, lex)
         if action:
-            return action
+            # people at risk of a fate ("risquent de mourir") are affected, not yet its victims
+            return "affected" if verb is not head and head.lemma_.lower() in lex.risk_verbs else action
     for verb, _ in verbs:
         lemma = verb.lemma_.lower()
         if lemma in lex.presence_verbs:
@@ -646,6 +671,8 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: 
                 return action
         if head.i == cur.i or ctx.segments[head.i] != ctx.segments[anchor.i]:
             return None
+        if head.i in ctx.noun_index and cur is anchor:
+            return None                                # an item of another figure's list: see _share_actions
         if dep == "conj":
             cur = head
             if head.pos_ in ("VERB", "AUX"):
@@ -653,7 +680,8 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: 
                 if action:
                     return action
             continue
-        if dep == "nmod" and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.nouns:
+        if dep == "nmod" and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.nouns \
+                and head.i not in ctx.noun_index:              # "l'évacuation de", not "200 morts, dont 120"
             return lex.nouns[head.lemma_.lower()]
         predicate = head.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_ == "cop" or c.dep_.startswith("aux")
                                                                for c in head.children)
@@ -692,7 +720,7 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     "modifier" (a participle on the noun: "personnes sinistrées"), "own" (the noun itself: "morts"), "settled" (a presence verb or a convention),
     or "default" (a list mate, an antecedent, nothing)."""
     own = c.entry.get("action") if c.noun is not None else None
-    found = _modifier_action(c.noun, lex) if c.noun is not None else None
+    found = _modifier_action(c.noun if c.noun is not None else c.anchor, lex)   # "dont 120 dans un état grave"
     if not found and c.noun is not None and c.noun.dep_ == "conj":
         found = _modifier_action(c.noun.head, lex)    # "4 000 maisons inondées, ainsi que 12 écoles"
     direct = _verb_action(doc[a.end], "any", lex) if c.noun is None and a.end < len(doc) else None
