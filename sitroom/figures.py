@@ -685,9 +685,11 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: 
             return lex.nouns[head.lemma_.lower()]
         predicate = head.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_ == "cop" or c.dep_.startswith("aux")
                                                                for c in head.children)
+        if own and not predicate and head.lemma_.lower() in lex.count_nouns:
+            return None                                # "arrêter le bilan à 62 morts": what befell the count
         if predicate:
-            if own and dep not in ARG_ROLES:
-                return None
+            if own and (dep not in ARG_ROLES or any(c.dep_ == "case" for c in cur.children)):
+                return None                            # "a arrêté le chiffre à 62 morts"
             action = _predicate_action(head, cur, ARG_ROLES.get(dep, "any"), kind, lex, ctx)
             if action or own or head.dep_ in CLAUSE_EDGES:
                 return action
