@@ -10,6 +10,7 @@ lang/<lang>/figures.json and numbers.json.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -30,6 +31,7 @@ CLAUSE_EDGES = {"ccomp", "acl:relcl", "advcl", "parataxis", "root", "ROOT"}
 ARG_ROLES = {"obj": "obj", "nsubj:pass": "pass", "obl:arg": "obj", "iobj": "obj",
              "nsubj": "subj", "obl:agent": "agent", "expl:subj": "subj"}
 MAX_CLIMB = 8
+FOOTNOTE = re.compile(r"\[\d*\]?$")                     # "personnes[1]" glued by the tokenizer
 
 
 def _clean(text: str) -> str:
@@ -84,6 +86,8 @@ class Lexicon:
     beneficiary_cases: frozenset
     aid_nouns: frozenset
     list_words: frozenset
+    count_verbs: frozenset
+    verb_forms: dict
     risk_verbs: frozenset
     among: frozenset
     negated: dict
@@ -130,6 +134,8 @@ def lexicon(lang: str) -> Lexicon:
         participle_endings=tuple(sorted(d["participle_endings"].items(), key=lambda kv: -len(kv[0]))),
         beneficiary_cases=frozenset(d["beneficiary"]["cases"]), aid_nouns=frozenset(d["beneficiary"]["aid_nouns"]),
         list_words=frozenset(w for k in d["lists"]["links"] + d["lists"]["sub"] for w in _words(k)),
+        count_verbs=frozenset(d["count_verbs"]["verbs"]),
+        verb_forms={k: v for k, v in d["verb_forms"].items() if not k.startswith("_")},
         clitics=frozenset(el["clitics"]), risk_verbs=frozenset(d["risk_verbs"]),
         among=frozenset(d["among"]), negated=d["negated_verbs"],
         sublist_words=tuple(" ".join(_words(k)) for k in d["lists"]["sub"]),
@@ -314,8 +320,8 @@ def _group_entry(doc: Doc, k: int, lex: Lexicon) -> tuple[dict, int] | None:
     t = doc[k]
     nominal = t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB")
     for n in range(min(lex.max_group_words, len(doc) - k), 0 if nominal else 1, -1):   # "sans abri"
-        words = [doc[k + m].lower_.replace("\u2019", "'") for m in range(n)]
-        lemmas = [doc[k + m].lemma_.lower() for m in range(n)]
+        words = [FOOTNOTE.sub("", doc[k + m].lower_.replace("\u2019", "'")) for m in range(n)]
+        lemmas = [FOOTNOTE.sub("", doc[k + m].lemma_.lower()) for m in range(n)]
         for key in (" ".join(lemmas[:1] + words[1:]), " ".join(lemmas), " ".join(words)):
             if key in lex.groups:
                 return lex.groups[key], k + n
@@ -335,9 +341,12 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
     while k < sent_end and (doc[k].pos_ == "ADJ" and doc[k].lemma_ not in lex.after_elided
                             and _group_entry(doc, k, lex) is None):
         k += 1
+    k = _after_footnote(doc, k, sent_end)             # "20 millions [3] de sans-abri"
     if k < sent_end and lex.word(doc[k].text) in lex.collective_link and k + 1 < sent_end and \
             not _is_number(doc[k + 1], lang):
         k += 1
+        if k + 1 < sent_end and doc[k].pos_ == "DET" and "Plur" in doc[k + 1].morph.get("Number"):
+            k += 1                                     # "quatre de ses gardes"
     if k < sent_end:
         hit = _group_entry(doc, k, lex)
         if hit:
@@ -381,6 +390,13 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
     if nxt.pos_ in ("VERB", "AUX") or _infinitive(nxt, lex) in lex.verbs or _after_list_word(doc, a, lex):
         return _antecedent(doc, a, lex, ctx, a.end, reach=1)   # "… mais une dizaine sont portées disparues"
     return _count_noun(doc, a, lex)
+
+
+def _after_footnote(doc: Doc, k: int, limit: int) -> int:
+    """The token after a footnote mark ("[3]") at k, or k."""
+    if k + 2 < limit and doc[k].text == "[" and doc[k + 1].text.isdigit() and doc[k + 2].text == "]":
+        return k + 3
+    return k
 
 
 def _clitic_stands_for(doc: Doc, a: Amount, lex: Lexicon) -> bool:
@@ -529,7 +545,7 @@ def _verb_action(t: Token, role: str, lex: Lexicon) -> str | None:
     """The action a predicate gives its argument in this role ("n'ont pas survécu": killed)."""
     if _negated(t, lex):
         return lex.negated.get(t.lemma_.lower())
-    verb = _infinitive(t, lex)
+    verb = lex.verb_forms.get(t.lower_) or _infinitive(t, lex)   # "tue" read as "taire"
     if t.lemma_.lower() not in lex.verbs and verb in lex.verbs:
         return lex.verbs[verb][0]
     for key in _phrase_keys(t):
@@ -598,6 +614,20 @@ def _presence_action(verb: Token, cur: Token, kind: str, lex: Lexicon, ctx: DocC
     return state or "none"
 
 
+def _count_subject_action(head: Token, cur: Token, lex: Lexicon) -> str | None:
+    """ "le nombre de civils tués atteignait 39 personnes": the figure is the value of a count
+    in the subject, and takes the fate of what that count counts."""
+    if head.lemma_.lower() not in lex.count_verbs or cur.dep_.startswith("nsubj"):
+        return None
+    for subj in (c for c in head.children if c.dep_.startswith("nsubj") and c.lemma_.lower() in lex.count_nouns):
+        for noun in (c for c in subj.children if c.dep_ == "nmod"):
+            entry = lex.groups.get(noun.lemma_.lower()) or lex.groups.get(noun.lower_) or {}
+            action = _modifier_action(noun, lex) or _modifier_action(subj, lex) or entry.get("action")
+            if action:
+                return action
+    return None
+
+
 def _voiced(verb: Token, role: str) -> str:
     """A subject's role under a verb: the patient ("pass") when the verb is passive."""
     if role == "subj" and any(c.dep_ == "aux:pass" for c in verb.children):
@@ -609,6 +639,9 @@ def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexico
     """The action a verb, adjective or copular predicate gives the figure under it."""
     if _negated(head, lex):
         return lex.negated.get(head.lemma_.lower())
+    counted = _count_subject_action(head, cur, lex)
+    if counted:
+        return counted
     cop = next((c for c in head.children if c.dep_ == "cop"), None)
     # the predicate itself, an infinitive under it ("ont pu sortir"), or an adjective the
     # parser hung elsewhere ("sont libres")
