@@ -174,6 +174,7 @@ class DocContext:
     first_token: dict = field(default_factory=dict)  # id(figure) -> index of its first token
     noun_index: dict = field(default_factory=dict)  # counted noun's token index -> its figure
     origin: dict = field(default_factory=dict)  # id(figure) -> where its action came from (see _action)
+    governor: dict = field(default_factory=dict)  # id(figure) -> index of its clause's predicate, or None
     provisional: set = field(default_factory=set)  # id() of one-person counts kept only within a list
 
 
@@ -560,6 +561,15 @@ def _verb_action(t: Token, role: str, lex: Lexicon) -> str | None:
     return None
 
 
+def fits_fate(t: Token, action: str, lang: str) -> bool:
+    """True when a figure with this action may belong to predicate t: t says no fate, or the
+    same one, or harm of the same kind (an attack that "touche" a town kills its people)."""
+    lex = lexicon(lang)
+    said = _verb_action(t, "any", lex)
+    harm = lex.casualty | lex.thing_actions
+    return said is None or action in ("none", said) or (action in harm and said in harm)
+
+
 def _is_participle(t: Token) -> bool:
     return "Part" in t.morph.get("VerbForm") and not any(c.dep_.startswith("aux") for c in t.children)
 
@@ -730,6 +740,21 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: 
     return None
 
 
+def _governor(anchor: Token, ctx: DocContext) -> int | None:
+    """The predicate of the figure's clause: the first verb, adjective or copula above it (or a
+    verb the parser conjoined to it), None when there is none in its sentence."""
+    for t in [anchor, *anchor.ancestors]:
+        if ctx.segments[t.i] != ctx.segments[anchor.i]:
+            return None
+        stray = _stray_predicate(t) if t.pos_ in ("NOUN", "PROPN") else None
+        if stray is not None:
+            return stray.i
+        if t is not anchor and (t.pos_ in ("VERB", "AUX", "ADJ") or
+                                any(c.dep_ == "cop" or c.dep_.startswith("aux") for c in t.children)):
+            return t.i
+    return None
+
+
 def _list_mate(noun: Token, ctx: DocContext) -> Figure | None:
     """The figure before this one in the same list: the noun it is conjoined to or that it
     details ("17 personnes, dont quatre enfants"), a conjoined sibling, or the subject it
@@ -814,7 +839,8 @@ def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
     for group in groups:
         for k in group:
             # a sub-list's own fate ("40 blessés, dont sept sont morts") is not its head's
-            parsed = [j for j in group if ctx.origin[id(figs[j])] == "parse" and (k in sub or j not in sub)]
+            parsed = [j for j in group if ctx.origin[id(figs[j])] == "parse" and (k in sub or j not in sub)
+                      and ctx.governor[id(figs[k])] in (None, ctx.governor[id(figs[j])])]
             fig = figs[k]
             origin = ctx.origin[id(fig)]
             kind = ctx.entries[id(fig)].get("kind", "person")
@@ -967,6 +993,7 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
                     source=_source(doc, span.start_char, span.end_char, lang))
     ctx.entries[id(figure)] = c.entry
     ctx.origin[id(figure)] = origin
+    ctx.governor[id(figure)] = _governor(c.anchor, ctx)
     if provisional:
         ctx.provisional.add(id(figure))
     ctx.first_token[id(figure)] = start

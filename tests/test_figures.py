@@ -37,3 +37,17 @@ def test_span_points_at_text(nlp, case):
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "42", "Les 12 et 13.", "une vingtaine", "près de"])
 def test_odd_input_does_not_raise(nlp, text):
     assert isinstance(nlp(make_doc(text))._.figures, list)
+
+
+EVENT_CASES = [c for c in CASES if "events" in c]
+
+
+@pytest.mark.parametrize("case", EVENT_CASES, ids=[c["id"] for c in EVENT_CASES])
+def test_event_carries_its_own_figures(nlp, case):
+    """Each event carries the figures of its own clause (listed by their low bound, per type)."""
+    doc = nlp(make_doc(case["text"]))
+    figs = doc._.figures
+    got = {}
+    for ev in doc._.events:
+        got.setdefault(ev.type, []).extend(int(figs[k].low) for k in ev.figures)
+    assert {t: got.get(t, []) for t in case["events"]} == case["events"]
