@@ -343,7 +343,9 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
                             and _group_entry(doc, k, lex) is None):
         k += 1
     k = _after_footnote(doc, k, sent_end)             # "20 millions [3] de sans-abri"
-    if k < sent_end and lex.word(doc[k].text) in lex.collective_link and k + 1 < sent_end and \
+    subset = k == a.end and k + 1 < sent_end and lex.word(doc[k].text) in lex.partitive and \
+        "Plur" in doc[k + 1].morph.get("Number") and doc[k + 1].pos_ == "NOUN"   # "un des véhicules"
+    if k < sent_end and (lex.word(doc[k].text) in lex.collective_link or subset) and k + 1 < sent_end and \
             not _is_number(doc[k + 1], lang):
         k += 1
         if k + 1 < sent_end and doc[k].pos_ == "DET" and "Plur" in doc[k + 1].morph.get("Number"):
@@ -972,8 +974,8 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
     action, origin = _action(doc, a, c, kind, lex, ctx)
     # one person counts when something befell them ("un adolescent tué", "un mort", "un corps")
     fated = origin in ("parse", "modifier") or kind == "bodies" or (origin == "own" and action in lex.casualty)
-    if a.single and kind == "thing":
-        return None
+    if a.single and kind == "thing" and not (origin == "parse" and action in lex.thing_actions):
+        return None                                    # "un camion", but "un autocar a plongé", "un des bus détruit"
     provisional = a.single and not (fated or _linked(c, ctx))   # kept only inside a list of figures
     qualifier, start = _qualifier(doc, a, lex)
     qualifier = qualifier or ("approx" if a.approx else "exact")
