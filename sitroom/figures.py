@@ -727,7 +727,9 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: 
             continue
         if dep == "nmod" and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.nouns \
                 and head.i not in ctx.noun_index:              # "l'évacuation de", not "200 morts, dont 120"
-            return lex.nouns[head.lemma_.lower()]
+            action = lex.nouns[head.lemma_.lower()]
+            # an attack "sur deux écoles" harms them; its "29 morts" keep their own fate
+            return None if own and action in lex.thing_actions else action
         predicate = head.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_ == "cop" or c.dep_.startswith("aux")
                                                                for c in head.children)
         if own and not predicate and head.lemma_.lower() in lex.count_nouns:
