@@ -963,11 +963,23 @@ def _event_place(place, main_city, main_country):
 
 
 def _figures_for(doc, token, figures, rivals, sent) -> list[int]:
+    """The figures of the trigger's own clause: each figure of the sentence goes to the nearest
+    trigger in the parse that could have done it. A trigger that itself says a fate ("ont fui":
+    displaced) does not take a figure with another fate, which goes to the next one (the attack
+    carries its toll)."""
+    from .figures import fits_fate
+
+    def fits(trigger, fig) -> bool:
+        return fits_fate(trigger, fig.action, doc.lang_)
+
     out = []
     for n, fig in enumerate(figures):
         if sent.start_char <= fig.start < sent.end_char:
             root = _root(doc, fig.start, fig.end)
-            if root is not None and not any(_distance(r, root) < _distance(token, root) for r in rivals):
+            if root is None:
+                continue
+            near = min((_distance(t, root) for t in [token, *rivals] if fits(t, fig)), default=None)
+            if fits(token, fig) and _distance(token, root) == near:
                 out.append(n)
     return out
 

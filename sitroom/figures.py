@@ -10,6 +10,7 @@ lang/<lang>/figures.json and numbers.json.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -28,8 +29,9 @@ except ImportError:  # pragma: no cover - until sitroom.attribution lands
 
 CLAUSE_EDGES = {"ccomp", "acl:relcl", "advcl", "parataxis", "root", "ROOT"}
 ARG_ROLES = {"obj": "obj", "nsubj:pass": "pass", "obl:arg": "obj", "iobj": "obj",
-             "nsubj": "subj", "obl:agent": "subj", "expl:subj": "subj"}
+             "nsubj": "subj", "obl:agent": "agent", "expl:subj": "subj"}
 MAX_CLIMB = 8
+FOOTNOTE = re.compile(r"\[\d*\]?$")                     # "personnes[1]" glued by the tokenizer
 
 
 def _clean(text: str) -> str:
@@ -83,6 +85,14 @@ class Lexicon:
     participle_endings: tuple
     beneficiary_cases: frozenset
     aid_nouns: frozenset
+    list_words: frozenset
+    count_verbs: frozenset
+    verb_forms: dict
+    risk_verbs: frozenset
+    among: frozenset
+    negated: dict
+    clitics: frozenset
+    sublist_words: tuple
 
 
 @lru_cache(maxsize=None)
@@ -123,6 +133,12 @@ def lexicon(lang: str) -> Lexicon:
         qualifier_words=frozenset(w for k in d["qualifiers"] for w in _words(k)),
         participle_endings=tuple(sorted(d["participle_endings"].items(), key=lambda kv: -len(kv[0]))),
         beneficiary_cases=frozenset(d["beneficiary"]["cases"]), aid_nouns=frozenset(d["beneficiary"]["aid_nouns"]),
+        list_words=frozenset(w for k in d["lists"]["links"] + d["lists"]["sub"] for w in _words(k)),
+        count_verbs=frozenset(d["count_verbs"]["verbs"]),
+        verb_forms={k: v for k, v in d["verb_forms"].items() if not k.startswith("_")},
+        clitics=frozenset(el["clitics"]), risk_verbs=frozenset(d["risk_verbs"]),
+        among=frozenset(d["among"]), negated=d["negated_verbs"],
+        sublist_words=tuple(" ".join(_words(k)) for k in d["lists"]["sub"]),
     )
 
 
@@ -157,6 +173,9 @@ class DocContext:
     segments: list = field(default_factory=list)   # token index -> sentence number (see _segments)
     first_token: dict = field(default_factory=dict)  # id(figure) -> index of its first token
     noun_index: dict = field(default_factory=dict)  # counted noun's token index -> its figure
+    origin: dict = field(default_factory=dict)  # id(figure) -> where its action came from (see _action)
+    governor: dict = field(default_factory=dict)  # id(figure) -> index of its clause's predicate, or None
+    provisional: set = field(default_factory=set)  # id() of one-person counts kept only within a list
 
 
 def find(doc: Doc, lang: str) -> list[Figure]:
@@ -176,6 +195,7 @@ def find(doc: Doc, lang: str) -> list[Figure]:
         if figure is not None:
             ctx.figures.append(figure)
         i = max(amount.end, i + 1)
+    _share_actions(doc, lex, ctx)
     return ctx.figures
 
 
@@ -299,11 +319,10 @@ def _amount_at(doc: Doc, i: int, lang: str, lex: Lexicon) -> Amount | None:
 def _group_entry(doc: Doc, k: int, lex: Lexicon) -> tuple[dict, int] | None:
     """The lexicon entry of the noun phrase at token k and the index after it."""
     t = doc[k]
-    if t.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB"):
-        return None
-    for n in range(min(lex.max_group_words, len(doc) - k), 0, -1):
-        words = [doc[k + m].lower_.replace("\u2019", "'") for m in range(n)]
-        lemmas = [doc[k + m].lemma_.lower() for m in range(n)]
+    nominal = t.pos_ in ("NOUN", "PROPN", "ADJ", "VERB")
+    for n in range(min(lex.max_group_words, len(doc) - k), 0 if nominal else 1, -1):   # "sans abri"
+        words = [FOOTNOTE.sub("", doc[k + m].lower_.replace("\u2019", "'")) for m in range(n)]
+        lemmas = [FOOTNOTE.sub("", doc[k + m].lemma_.lower()) for m in range(n)]
         for key in (" ".join(lemmas[:1] + words[1:]), " ".join(lemmas), " ".join(words)):
             if key in lex.groups:
                 return lex.groups[key], k + n
@@ -323,17 +342,28 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
     while k < sent_end and (doc[k].pos_ == "ADJ" and doc[k].lemma_ not in lex.after_elided
                             and _group_entry(doc, k, lex) is None):
         k += 1
-    if k < sent_end and lex.word(doc[k].text) in lex.collective_link and k + 1 < sent_end and \
+    k = _after_footnote(doc, k, sent_end)             # "20 millions [3] de sans-abri"
+    subset = k == a.end and k + 1 < sent_end and lex.word(doc[k].text) in lex.partitive and \
+        "Plur" in doc[k + 1].morph.get("Number") and doc[k + 1].pos_ == "NOUN"   # "un des véhicules"
+    if k < sent_end and (lex.word(doc[k].text) in lex.collective_link or subset) and k + 1 < sent_end and \
             not _is_number(doc[k + 1], lang):
         k += 1
+        if k + 1 < sent_end and doc[k].pos_ == "DET" and "Plur" in doc[k + 1].morph.get("Number"):
+            k += 1                                     # "quatre de ses gardes"
     if k < sent_end:
         hit = _group_entry(doc, k, lex)
         if hit:
             entry, end = hit
             return Counted(doc[k], entry, _extend_adjectives(doc, end, sent_end), doc[k], total=total)
     nxt = doc[a.end] if a.end < sent_end else None
-    if nxt is None or a.single:
+    if a.single:
         return None
+    if (nxt is None or nxt.is_punct) and _clitic_stands_for(doc, a, lex):
+        found = _antecedent(doc, a, lex, ctx, a.end, nouns=False)   # "… et en a blessé une vingtaine"
+        if found:
+            return found
+    if nxt is None:
+        return _count_noun(doc, a, lex)
     if lex.word(nxt.text) in lex.partitive and a.end + 1 < sent_end and _is_number(doc[a.end + 1], lang):
         later = _amount_at(doc, a.end + 1, lang, lex)
         if later:
@@ -341,12 +371,18 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
             if inner and inner.noun is not None:
                 return Counted(None, inner.entry, a.end, doc[a.start])
         return None
-    if nxt.lemma_.lower() in lex.after_elided or nxt.lower_ in lex.after_elided:
-        found = _antecedent(doc, a, lex, ctx, a.end + 1)
-        state = _group_entry(doc, a.end + 1, lex) if a.end + 1 < sent_end else None
+    other = a.end + 1 if lex.word(nxt.text) in lex.collective_link and a.end + 1 < sent_end else a.end
+    if doc[other].lemma_.lower() in lex.after_elided or doc[other].lower_ in lex.after_elided:
+        after = other + 1                              # "une vingtaine d'autres", "deux autres …"
+        state = _group_entry(doc, after, lex) if after < sent_end else None
+        if after < sent_end and doc[after].pos_ in ("NOUN", "PROPN") and not (state and state[0].get("action")) \
+                and (a.high <= 1 or "Sing" not in doc[after].morph.get("Number")):   # not "huit autres dimanche"
+            # "deux autres bâtiments" counts buildings; "cinq autres lieux" counts nothing that matters
+            return Counted(doc[after], state[0], state[1], doc[after]) if state else None
+        found = _antecedent(doc, a, lex, ctx, after)
         if found and state and state[0].get("action"):       # "neuf tués et douze autres blessés"
             entry = dict(found.entry, action=state[0]["action"])
-            return Counted(doc[a.end + 1], entry, state[1], doc[a.end + 1], antecedent=found.antecedent)
+            return Counted(doc[after], entry, state[1], doc[after], antecedent=found.antecedent)
         return found
     if lex.word(nxt.text) in lex.pronoun_case or (a.end + 1 < sent_end and (
             lex.word(nxt.text), lex.word(doc[a.end + 1].text)) in lex.pronoun_case):
@@ -357,6 +393,23 @@ def _counted(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> C
     if nxt.pos_ in ("VERB", "AUX") or _infinitive(nxt, lex) in lex.verbs or _after_list_word(doc, a, lex):
         return _antecedent(doc, a, lex, ctx, a.end, reach=1)   # "… mais une dizaine sont portées disparues"
     return _count_noun(doc, a, lex)
+
+
+def _after_footnote(doc: Doc, k: int, limit: int) -> int:
+    """The token after a footnote mark ("[3]") at k, or k."""
+    if k + 2 < limit and doc[k].text == "[" and doc[k + 1].text.isdigit() and doc[k + 2].text == "]":
+        return k + 3
+    return k
+
+
+def _clitic_stands_for(doc: Doc, a: Amount, lex: Lexicon) -> bool:
+    """True when the amount's verb carries the clitic that stands for a counted noun
+    ("les hôpitaux en annoncent 31")."""
+    verb = doc[a.end - 1]
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.head.i >= a.start - 8:
+        verb = verb.head
+    return verb.pos_ in ("VERB", "AUX") and any(lex.word(c.text) in lex.clitics and c.i < a.start
+                                                for c in verb.children)
 
 
 def _after_list_word(doc: Doc, a: Amount, lex: Lexicon) -> bool:
@@ -390,15 +443,17 @@ def _is_number(t: Token, lang: str) -> bool:
 
 
 def _antecedent(doc: Doc, a: Amount, lex: Lexicon, ctx: DocContext, end: int,
-                reach: int = 2) -> Counted | None:
+                reach: int = 2, nouns: bool = True) -> Counted | None:
     """An elided noun's antecedent: the last figure in this sentence (or, with reach 2, the
-    one before), else the last counted noun before it in the sentence."""
+    one before), else (with nouns) the last counted noun before it in the sentence."""
     here = ctx.segments[a.start]
     if ctx.figures:
         fig = ctx.figures[-1]
         if here - ctx.segments[ctx.first_token[id(fig)]] < reach:
             entry = dict(ctx.entries.get(id(fig)) or {"group": fig.group})
             return Counted(None, entry, end, doc[a.start], antecedent=fig)
+    if not nouns:
+        return None
     for t in reversed(doc[max(0, a.start - 30):a.start]):
         if ctx.segments[t.i] != here:
             break
@@ -413,7 +468,8 @@ def _count_noun(doc: Doc, a: Amount, lex: Lexicon) -> Counted | None:
     if not a.is_range and (a.low >= 1900 and a.low <= 2100 and "." not in doc[a.start].text):
         return None
     sent = doc[a.start].sent
-    for t in sent:
+    before = [t for t in sent if t.i < a.start]
+    for t in list(reversed(before)) + [t for t in sent if t.i >= a.end]:   # the nearest one first
         if t.lemma_.lower() in lex.count_nouns:
             for child in t.children:
                 if child.dep_ == "nmod":
@@ -462,9 +518,16 @@ def _phrase_keys(t: Token) -> list[str]:
     """A predicate's lexicon keys: its lemma, with its preposition ("hors service") or object."""
     lemma = t.lemma_.lower()
     keys = []
+    around = list(t.children) + ([t.head] if t.dep_ == "xcomp" else [])
+    if any(w.lemma_.lower() == "faire" and w.i < t.i for w in around):      # causative "se faire exploser"
+        reflexive = any("Yes" in w.morph.get("Reflex") for w in around) or \
+            any("Yes" in w.morph.get("Reflex") for w in t.head.children if t.dep_ == "xcomp")
+        keys.append(("se " if reflexive else "") + f"faire {lemma}")
     for c in t.children:
         if c.dep_ in ("case", "fixed") and c.i < t.i:
             keys.append(f"{c.lower_.replace(chr(8217), chr(39))} {lemma}")
+            keys.extend(f"{c.lower_} {lemma} {a.lemma_.lower()}" for a in t.children
+                        if a.dep_ == "amod" and a.i > t.i)     # "en état critique"
         if c.dep_ in ("obj", "obl:arg", "obl:mod") and c.i > t.i:
             keys.append(f"{lemma} {c.lemma_.lower()}")
             keys.append(f"{lemma} " + " ".join(w.lower_ for w in c.subtree))
@@ -482,20 +545,31 @@ def _infinitive(t: Token, lex: Lexicon) -> str | None:
 
 
 def _verb_action(t: Token, role: str, lex: Lexicon) -> str | None:
-    """The action a predicate gives its argument in this role."""
+    """The action a predicate gives its argument in this role ("n'ont pas survécu": killed)."""
     if _negated(t, lex):
-        return None
-    verb = _infinitive(t, lex)
+        return lex.negated.get(t.lemma_.lower())
+    verb = lex.verb_forms.get(t.lower_) or _infinitive(t, lex)   # "tue" read as "taire"
     if t.lemma_.lower() not in lex.verbs and verb in lex.verbs:
         return lex.verbs[verb][0]
     for key in _phrase_keys(t):
         if key in lex.verbs:
             action, wanted = lex.verbs[key]
-            if wanted == "any" or role in ("any", "pass") or wanted == role or _is_participle(t):
+            # a passive's agent ("frappées par 60 avions") is its doer, never its patient
+            if wanted == "any" or role in ("any", "pass") or wanted == role.replace("agent", "subj") or \
+                    _is_participle(t) and role != "agent":
                 return action
         if key in lex.states and (t.pos_ in ("ADJ", "NOUN") or _is_participle(t)):
             return lex.states[key]
     return None
+
+
+def fits_fate(t: Token, action: str, lang: str) -> bool:
+    """True when a figure with this action may belong to predicate t: t says no fate, or the
+    same one, or harm of the same kind (an attack that "touche" a town kills its people)."""
+    lex = lexicon(lang)
+    said = _verb_action(t, "any", lex)
+    harm = lex.casualty | lex.thing_actions
+    return said is None or action in ("none", said) or (action in harm and said in harm)
 
 
 def _is_participle(t: Token) -> bool:
@@ -509,6 +583,21 @@ def _modifier_action(noun: Token, lex: Lexicon) -> str | None:
             action = _verb_action(c, "obj", lex)
             if action:
                 return action
+        if c.dep_ == "nmod" and c.i > noun.i:          # "personnes en état critique"
+            for key in _phrase_keys(c):
+                if key in lex.states and " " in key:
+                    return lex.states[key]
+    return None
+
+
+def _among_action(head: Token, lex: Lexicon) -> str | None:
+    """The fate a clause's "parmi les victimes" gives the figure it introduces
+    ("parmi les morts figurent 41 enfants")."""
+    for c in head.children:
+        if any(lex.word(g.text) in lex.among for g in c.children if g.dep_ == "case"):
+            entry = lex.groups.get(c.lemma_.lower()) or lex.groups.get(c.lower_)
+            if entry and entry.get("action"):
+                return entry["action"]
     return None
 
 
@@ -537,22 +626,54 @@ def _presence_action(verb: Token, cur: Token, kind: str, lex: Lexicon, ctx: DocC
     return state or "none"
 
 
+def _count_subject_action(head: Token, cur: Token, lex: Lexicon) -> str | None:
+    """ "le nombre de civils tués atteignait 39 personnes": the figure is the value of a count
+    in the subject, and takes the fate of what that count counts."""
+    if head.lemma_.lower() not in lex.count_verbs or cur.dep_.startswith("nsubj"):
+        return None
+    for subj in (c for c in head.children if c.dep_.startswith("nsubj") and c.lemma_.lower() in lex.count_nouns):
+        for noun in (c for c in subj.children if c.dep_ == "nmod"):
+            entry = lex.groups.get(noun.lemma_.lower()) or lex.groups.get(noun.lower_) or {}
+            action = _modifier_action(noun, lex) or _modifier_action(subj, lex) or entry.get("action")
+            if action:
+                return action
+    return None
+
+
+def _voiced(verb: Token, role: str) -> str:
+    """A subject's role under a verb: the patient ("pass") when the verb is passive."""
+    if role == "subj" and any(c.dep_ == "aux:pass" for c in verb.children):
+        return "pass"
+    return role
+
+
 def _predicate_action(head: Token, cur: Token, role: str, kind: str, lex: Lexicon, ctx: DocContext) -> str | None:
     """The action a verb, adjective or copular predicate gives the figure under it."""
     if _negated(head, lex):
-        return None
+        return lex.negated.get(head.lemma_.lower())
+    counted = _count_subject_action(head, cur, lex)
+    if counted:
+        return counted
     cop = next((c for c in head.children if c.dep_ == "cop"), None)
     # the predicate itself, an infinitive under it ("ont pu sortir"), or an adjective the
     # parser hung elsewhere ("sont libres")
-    verbs = [(head, role)] + [(c, "subj" if role == "subj" else "any") for c in head.children
-                              if c.dep_ == "xcomp" or (cop is not None and c.i > cop.i and c.pos_ == "ADJ")
-                              or c.i == head.i + 1 and c.lemma_.lower() in lex.states]   # "présumés morts"
+    # a modal or aspectual verb hands its subject to the infinitive under it ("devaient être
+    # évacués": the passive makes the subject its patient)
+    verbs = [(head, _voiced(head, role))] + [
+        (c, _voiced(c, "subj") if role == "subj" else "any") for c in head.children
+        if c.dep_ == "xcomp" or (c.dep_ == "acl" and head.pos_ == "VERB" and "Inf" in c.morph.get("VerbForm"))
+        or (cop is not None and c.i > cop.i and c.pos_ == "ADJ")
+        or c.i == head.i + 1 and c.lemma_.lower() in lex.states]   # "présumés morts"
+    among = _among_action(head, lex)
+    if among:
+        return among
     if head.lemma_.lower() in lex.presence_verbs:
         return _presence_action(head, cur, kind, lex, ctx)
     for verb, verb_role in verbs:
         action = _verb_action(verb, verb_role, lex)
         if action:
-            return action
+            # people at risk of a fate ("risquent de mourir") are affected, not yet its victims
+            return "affected" if verb is not head and head.lemma_.lower() in lex.risk_verbs else action
     for verb, _ in verbs:
         lemma = verb.lemma_.lower()
         if lemma in lex.presence_verbs:
@@ -569,13 +690,34 @@ def _aid_for(doc: Doc, a: Amount, lex: Lexicon, window: int = 6) -> bool:
     return any(t.lemma_.lower() in lex.aid_nouns for t in doc[max(0, a.start - window):a.start - 1])
 
 
-def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext) -> str | None:
-    """Walk up the parse from the counted word to the predicate that says what befell it."""
+def _stray_predicate(noun: Token) -> Token | None:
+    """A verb the parser conjoined to the counted noun instead of making the noun its subject
+    ("640 personnes dont … ont été évacuées" parsed as a noun with a verb conjunct)."""
+    if noun.dep_ not in ("ROOT", "root"):
+        return None
+    for c in noun.children:
+        if c.dep_ == "conj" and c.i > noun.i and c.pos_ == "VERB" and \
+                not any(g.dep_ in ARG_ROLES for g in c.children):
+            return c
+    return None
+
+
+def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext, own: bool = False) -> str | None:
+    """Walk up the parse from the counted word to the predicate that says what befell it.
+    A noun that names its own fate ("morts", "blessés") takes only its own clause's
+    predicate, and only as that predicate's argument, never a verb further up."""
     cur = anchor
     for _ in range(MAX_CLIMB):
         head, dep = cur.head, cur.dep_
+        stray = _stray_predicate(cur) if cur.pos_ in ("NOUN", "PROPN") else None
+        if stray is not None and ctx.segments[stray.i] == ctx.segments[anchor.i]:
+            action = _predicate_action(stray, cur, _voiced(stray, "subj"), kind, lex, ctx)
+            if action:
+                return action
         if head.i == cur.i or ctx.segments[head.i] != ctx.segments[anchor.i]:
             return None
+        if head.i in ctx.noun_index and cur is anchor:
+            return None                                # an item of another figure's list: see _share_actions
         if dep == "conj":
             cur = head
             if head.pos_ in ("VERB", "AUX"):
@@ -583,23 +725,48 @@ def _climb_action(anchor: Token, kind: str, lex: Lexicon, ctx: DocContext) -> st
                 if action:
                     return action
             continue
-        if dep == "nmod" and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.nouns:
-            return lex.nouns[head.lemma_.lower()]
+        if dep == "nmod" and head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.nouns \
+                and head.i not in ctx.noun_index:              # "l'évacuation de", not "200 morts, dont 120"
+            action = lex.nouns[head.lemma_.lower()]
+            # an attack "sur deux écoles" harms them; its "29 morts" keep their own fate
+            return None if own and action in lex.thing_actions else action
         predicate = head.pos_ in ("VERB", "AUX", "ADJ") or any(c.dep_ == "cop" or c.dep_.startswith("aux")
                                                                for c in head.children)
+        if own and not predicate and head.lemma_.lower() in lex.count_nouns:
+            return None                                # "arrêter le bilan à 62 morts": what befell the count
         if predicate:
+            if own and (dep not in ARG_ROLES or any(c.dep_ == "case" for c in cur.children)):
+                return None                            # "a arrêté le chiffre à 62 morts"
             action = _predicate_action(head, cur, ARG_ROLES.get(dep, "any"), kind, lex, ctx)
-            if action:
+            if action or own or head.dep_ in CLAUSE_EDGES:
                 return action
-            if head.dep_ in CLAUSE_EDGES:
-                return None
         cur = head
+    return None
+
+
+def _governor(anchor: Token, ctx: DocContext) -> int | None:
+    """The predicate of the figure's clause: the first verb, adjective or copula above it (or a
+    verb the parser conjoined to it), None when there is none in its sentence."""
+    for t in [anchor, *anchor.ancestors]:
+        if ctx.segments[t.i] != ctx.segments[anchor.i]:
+            return None
+        stray = _stray_predicate(t) if t.pos_ in ("NOUN", "PROPN") else None
+        if stray is not None:
+            return stray.i
+        if t is not anchor and (t.pos_ in ("VERB", "AUX", "ADJ") or
+                                any(c.dep_ == "cop" or c.dep_.startswith("aux") for c in t.children)):
+            return t.i
     return None
 
 
 def _list_mate(noun: Token, ctx: DocContext) -> Figure | None:
     """The figure before this one in the same list: the noun it is conjoined to or that it
-    details ("17 personnes, dont quatre enfants"), or a conjoined sibling."""
+    details ("17 personnes, dont quatre enfants"), a conjoined sibling, or the subject it
+    names ("les deux victimes sont une femme et un enfant")."""
+    if any(c.dep_ == "cop" for c in noun.children):
+        subj = next((c for c in noun.children if c.dep_ == "nsubj" and c.i in ctx.noun_index), None)
+        if subj is not None:
+            return ctx.noun_index[subj.i]
     if noun.head.i in ctx.noun_index and noun.head.i < noun.i and \
             noun.dep_ in ("conj", "nmod", "appos", "acl:relcl", "amod"):
         return ctx.noun_index[noun.head.i]
@@ -612,10 +779,12 @@ def _list_mate(noun: Token, ctx: DocContext) -> Figure | None:
     return None
 
 
-def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocContext) -> tuple[str, bool]:
-    """The figure's action, and whether the parse (not the noun itself) gave it."""
+def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocContext) -> tuple[str, str]:
+    """The figure's action, and where it came from: "parse" (its governing predicate),
+    "modifier" (a participle on the noun: "personnes sinistrées"), "own" (the noun itself: "morts"), "settled" (a presence verb or a convention),
+    or "default" (a list mate, an antecedent, nothing)."""
     own = c.entry.get("action") if c.noun is not None else None
-    found = _modifier_action(c.noun, lex) if c.noun is not None else None
+    found = _modifier_action(c.noun if c.noun is not None else c.anchor, lex)   # "dont 120 dans un état grave"
     if not found and c.noun is not None and c.noun.dep_ == "conj":
         found = _modifier_action(c.noun.head, lex)    # "4 000 maisons inondées, ainsi que 12 écoles"
     direct = _verb_action(doc[a.end], "any", lex) if c.noun is None and a.end < len(doc) else None
@@ -624,12 +793,15 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     elif kind == "person" and _aid_for(doc, a, lex):
         climbed = "affected"
     else:
-        climbed = _climb_action(c.anchor, kind, lex, ctx)
+        climbed = _climb_action(c.anchor, kind, lex, ctx, own=bool(own))
     found = climbed if climbed and (climbed != "none" or not found) else found
     if found and own and own in lex.casualty and found in lex.casualty:
         found = None                                   # "270 tués et 2.600 blessés": each its own
-    action = found or own
+    origin = "parse" if climbed and climbed == found else "modifier"
+    action, origin = (found, origin if found != "none" else "settled") if found else (own, "own")
     mate = _list_mate(c.noun, ctx) if c.noun is not None else None
+    if not action:
+        origin = "default"
     if not action and mate is not None:
         action = mate.action                           # "… inondées, ainsi que 12 dispensaires"
     if not action and c.antecedent is not None:
@@ -637,12 +809,72 @@ def _action(doc: Doc, a: Amount, c: Counted, kind: str, lex: Lexicon, ctx: DocCo
     if not action:
         action = lex.movement_action.get(kind) if kind == "responder" else None
     if kind == "bodies":
-        action = "killed"
-    elif kind == "thing" and action not in lex.thing_actions:
-        action = "none"
-    if c.total:
-        action = "none"
-    return action or "none", bool(climbed and climbed != "none")
+        action, origin = "killed", "settled"
+    elif c.total:
+        action, origin = "none", "settled"
+    return _thing_action(action or "none", kind, lex), origin
+
+
+def _thing_action(action: str, kind: str, lex: Lexicon) -> str:
+    """Things are counted in use (none) unless destroyed or damaged (affected)."""
+    return action if kind != "thing" or action in lex.thing_actions else "none"
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
+    """Figures in one list ("951 personnes dont 200 rebelles ainsi que 108 blessés ont été
+    évacuées") share the action their governing predicate gives any of them; the items of a
+    sub-list ("29 morts dont 27 policiers") take their head's action when nothing gives them one.
+    A one-person count with no fate of its own ("une femme") stays only inside such a list.
+    Two figures are in one list when only list words and punctuation stand between them."""
+    figs = ctx.figures
+    groups, sub = [], {}
+    for k, fig in enumerate(figs):
+        link = _list_link(doc, figs[k - 1], fig, lex, ctx) if k else None
+        if link is None:
+            groups.append([k])
+            continue
+        groups[-1].append(k)
+        if link == "sub" or sub.get(k - 1) is not None:
+            sub[k] = sub.get(k - 1, groups[-1][0]) if link != "sub" else k - 1
+    alone = {k for group in groups if all(id(figs[j]) in ctx.provisional for j in group)
+             for k in group}
+    for group in groups:
+        for k in group:
+            # a sub-list's own fate ("40 blessés, dont sept sont morts") is not its head's
+            parsed = [j for j in group if ctx.origin[id(figs[j])] == "parse" and (k in sub or j not in sub)
+                      and ctx.governor[id(figs[k])] in (None, ctx.governor[id(figs[j])])]
+            fig = figs[k]
+            origin = ctx.origin[id(fig)]
+            kind = ctx.entries[id(fig)].get("kind", "person")
+            if origin in ("parse", "modifier", "settled"):
+                continue
+            if parsed:
+                src = figs[min(parsed, key=lambda j: abs(j - k))]
+            elif origin == "default" and k in sub:
+                src = figs[sub[k]]
+            else:
+                continue
+            fig.action = _thing_action(src.action, kind, lex)
+            entry = ctx.entries[id(fig)]
+            if entry.get("action") and fig.action != entry["action"]:
+                fig.group = entry.get("as_group", fig.group)    # "108 blessés évacués": wounded
+    ctx.figures = [f for k, f in enumerate(figs) if k not in alone]
+
+
+def _list_link(doc: Doc, prev: Figure, fig: Figure, lex: Lexicon, ctx: DocContext) -> str | None:
+    """How two successive figures are linked: "sub" through a sub-list word ("dont"),
+    "list" through conjunctions and punctuation, None when other words stand between."""
+    between = [t for t in doc.char_span(prev.end, fig.start, alignment_mode="expand") or ()
+               if t.idx >= prev.end and t.idx + len(t) <= fig.start] if fig.start > prev.end else []
+    if ctx.segments[ctx.first_token[id(fig)]] != ctx.segments[ctx.first_token[id(prev)]]:
+        return None
+    words = [lex.word(t.text) for t in between if not t.is_space]
+    if not all(w in lex.list_words or not w.isalnum() for w in words):
+        return None
+    text = " ".join(words)
+    return "sub" if any(w in text.split() or w in text for w in lex.sublist_words) else "list"
 
 
 # --- status --------------------------------------------------------------------------------
@@ -731,15 +963,22 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
     """The figure an amount makes, or None when it counts nothing that matters."""
     if a.start > 0 and doc[a.start - 1].lemma_.lower() in lex.skip_before:
         return None
-    if a.end < len(doc) and doc[a.end].lower_ in lex.skip_after:
+    if a.end < len(doc) and doc[a.end].lower_.split("/")[0] in lex.skip_after:
+        return None                                    # "137 km/h", "40 %"
+    if a.low != int(a.low) or a.high != int(a.high):
+        return None                                    # "9,7 tués par jour": a rate, not a count
+    if _in_time(doc, a):
         return None
     c = _counted(doc, a, lang, lex, ctx)
     if c is None:
         return None
     kind = c.entry.get("kind", "person")
-    action, from_parse = _action(doc, a, c, kind, lex, ctx)
-    if a.single and not (from_parse or _linked(c, ctx)) or (a.single and kind == "thing"):
-        return None
+    action, origin = _action(doc, a, c, kind, lex, ctx)
+    # one person counts when something befell them ("un adolescent tué", "un mort", "un corps")
+    fated = origin in ("parse", "modifier") or kind == "bodies" or (origin == "own" and action in lex.casualty)
+    if a.single and kind == "thing" and not (origin == "parse" and action in lex.thing_actions):
+        return None                                    # "un camion", but "un autocar a plongé", "un des bus détruit"
+    provisional = a.single and not (fated or _linked(c, ctx))   # kept only inside a list of figures
     qualifier, start = _qualifier(doc, a, lex)
     qualifier = qualifier or ("approx" if a.approx else "exact")
     group = c.entry.get("group", "people")
@@ -757,10 +996,21 @@ def _figure(doc: Doc, a: Amount, lang: str, lex: Lexicon, ctx: DocContext) -> Fi
                     qualifier=qualifier, action=action, group=group, status=_status(c.anchor, lex, ctx.segments),
                     source=_source(doc, span.start_char, span.end_char, lang))
     ctx.entries[id(figure)] = c.entry
+    ctx.origin[id(figure)] = origin
+    ctx.governor[id(figure)] = _governor(c.anchor, ctx)
+    if provisional:
+        ctx.provisional.add(id(figure))
     ctx.first_token[id(figure)] = start
     if c.noun is not None:
         ctx.noun_index[c.noun.i] = figure
     return figure
+
+
+def _in_time(doc: Doc, a: Amount) -> bool:
+    """True for a number inside a temporal expression ("le 12 juin 2005"): a date, not a count."""
+    times = doc._.times if doc.has_extension("times") else None
+    start, end = doc[a.start].idx, doc[a.end - 1].idx + len(doc[a.end - 1])
+    return any(x.start <= start and end <= x.end and x.type != "DURATION" for x in times or ())
 
 
 def _linked(c: Counted, ctx: DocContext) -> bool:
@@ -768,7 +1018,7 @@ def _linked(c: Counted, ctx: DocContext) -> bool:
     if c.noun is None:
         return False
     near = [c.noun.head] + list(c.noun.children) + [c.noun.head.head]
-    return any(t.i in ctx.noun_index for t in near)
+    return any(t.i in ctx.noun_index and id(ctx.noun_index[t.i]) not in ctx.provisional for t in near)
 
 
 def _source(doc: Doc, start: int, end: int, lang: str) -> str | None:

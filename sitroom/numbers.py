@@ -13,7 +13,7 @@ from text_to_num import text2num
 
 from .lang import resource
 
-DIGITS = re.compile(r"^\d+(?:[.,\u00a0\u202f ]\d+)*$")
+DIGITS = re.compile(r"^\+?\d+(?:[.,\u00a0\u202f ]\d+)*$")   # "+120 blessés" in a tweet
 GROUP3 = re.compile(r"^\d{3}$")
 
 
@@ -43,7 +43,7 @@ def _norm(word: str) -> str:
 
 
 def is_digits(word: str) -> bool:
-    """True for a token written in digits, with separators ("15.000", "2,6")."""
+    """True for a token written in digits, with separators ("15.000", "2,6", "+120")."""
     return bool(DIGITS.match(word))
 
 
@@ -55,7 +55,7 @@ def is_group_of_three(word: str) -> bool:
 def digits_value(text: str, lang: str) -> float | None:
     """The value of digits with the language's marks: "15.000" 15000, "2,6" 2.6, "1 200" 1200."""
     t = _tables(lang)
-    s = text.strip()
+    s = text.strip().lstrip("+")
     for mark in t["groups"]:
         parts = s.split(mark)
         if mark != t["decimal"] and len(parts) > 1 and all(GROUP3.match(p) for p in parts[1:]):

@@ -41,3 +41,17 @@ def test_span_points_at_text(nlp, case):
 def test_odd_input_does_not_raise(nlp, text):
     doc = nlp(make_doc(text, lang="fr"))
     assert doc._.warnings == [] and isinstance(figures.find(doc, "fr"), list)
+
+
+EVENT_CASES = [c for c in CASES if "events" in c]
+
+
+@pytest.mark.parametrize("case", EVENT_CASES, ids=[c["id"] for c in EVENT_CASES])
+def test_event_carries_its_own_figures(nlp, case):
+    """Each event carries the figures of its own clause (listed by their low bound, per type)."""
+    doc = nlp(make_doc(case["text"], lang="fr"))
+    figs = doc._.figures
+    got = {}
+    for ev in doc._.events:
+        got.setdefault(ev.type, []).extend(int(figs[k].low) for k in ev.figures)
+    assert {t: got.get(t, []) for t in case["events"]} == case["events"]
