@@ -8,11 +8,12 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, ROOT
 
 psycopg = pytest.importorskip("psycopg")
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1:] or [None]
@@ -66,3 +67,33 @@ def test_ingest_query_and_reconcile_on_postgres(pg_url):
         assert store.figures(action="killed")
         situation = reconcile(store.sourced())
         assert any(len(e.reports) >= 2 for e in situation.events)
+
+
+@pytest.fixture
+def fresh_pg(pg_url, request):
+    """A new, empty database on the test server; its URL."""
+    import re
+    name = "t_" + re.sub(r"\W", "_", request.node.name)[:40].lower()
+    dsn = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return pg_url.replace("/postgres?", f"/{name}?")
+
+
+def _start(code: str, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(fresh_pg):
+    """Issue 10 A: the migrations run under an advisory lock, so no process dies on pg_type."""
+    code = ("import sys; from sitroom.situation import Store\n"
+            "with Store(sys.argv[1]) as s: print(s.version)")
+    runs = [_start(code, fresh_pg) for _ in range(6)]
+    outcomes = [(run.wait(timeout=120), run.stdout.read().strip(), run.stderr.read()) for run in runs]
+    from sitroom.situation import SCHEMA_VERSION, Store
+    assert [(rc, out) for rc, out, _ in outcomes] == [(0, str(SCHEMA_VERSION))] * 6, outcomes
+    with Store(fresh_pg) as store:
+        assert store.version == SCHEMA_VERSION

@@ -29,12 +29,14 @@ from typing import Any, Iterator
 from sqlalchemy import (JSON, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, create_engine, event, func, inspect, select,
                         update)
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..models import Record
 
 SCHEMA_VERSION = 1
+MIGRATION_LOCK = 0x5174_2003_0a    # PostgreSQL advisory lock key held while migrating
 DEFAULT_DB = "sitroom.db"
 STATUSES = ("pending", "extracted", "duplicate", "unreadable_language", "failed")
 
@@ -274,8 +276,14 @@ class Store:
                 yield conn
 
     def migrate(self) -> int:
-        """Bring the schema to SCHEMA_VERSION; safe when several processes open at once."""
+        """Bring the schema to SCHEMA_VERSION; safe when several processes open at once.
+
+        The whole check-and-migrate runs under one lock: SQLite's write lock (BEGIN
+        IMMEDIATE), PostgreSQL's transaction-level advisory lock. Without it two processes
+        creating a new store both create its tables and one dies (issue 10 A)."""
         with self.write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             schema_version.create(conn, checkfirst=True)
             have = conn.scalar(select(func.max(schema_version.c.version))) or 0
             for version in sorted(v for v in MIGRATIONS if v > have):
