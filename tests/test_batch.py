@@ -71,3 +71,25 @@ def test_batch_on_a_dask_cluster(tmp_path, nlp):
         assert (again.done, again.skipped) == (0, 2)
     lines = [line for f in (tmp_path / "out").glob("shard-*.jsonl") for line in f.open(encoding="utf-8")]
     assert len(lines) == 8
+
+
+def test_another_input_into_the_same_out_is_refused_unless_overwrite(tmp_path, nlp):
+    """Issue 10 D: a shorter input used to leave the old run's last shards behind."""
+    longer, shorter, out = tmp_path / "longer.jsonl", tmp_path / "shorter.jsonl", tmp_path / "out"
+    write_reports(longer, 6)
+    write_reports(shorter, 4)                                  # the same first 4 reports
+    assert batch([longer], out, workers=0, shard_size=2, progress=False).shards == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    [identity] = manifest["input"]
+    assert identity["path"] == str(longer) and identity["size"] == longer.stat().st_size
+    assert len(identity["sha256"]) == 64
+    refused = subprocess.run(SITROOM + ["batch", str(shorter), "--out", str(out), "--workers", "0",
+                                        "--shard-size", "2"], capture_output=True, text=True)
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "another input (longer.jsonl" in refused.stderr and "--overwrite" in refused.stderr
+    assert len(list(out.glob("shard-*.jsonl"))) == 3                     # untouched
+    result = batch([shorter], out, workers=0, shard_size=2, progress=False, overwrite=True)
+    assert (result.shards, result.done, result.skipped) == (2, 2, 0)
+    lines = [line for f in out.glob("shard-*.jsonl") for line in f.open(encoding="utf-8")]
+    assert len(lines) == 4 and not list(out.glob("shard-00002*"))
+    assert json.loads((out / "manifest.json").read_text())["input"][0]["path"] == str(shorter)
