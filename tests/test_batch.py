@@ -1,4 +1,5 @@
 """sitroom batch: shards written atomically, a killed run resumed, a Dask cluster."""
+import glob
 import json
 import os
 import signal
@@ -93,3 +94,53 @@ def test_another_input_into_the_same_out_is_refused_unless_overwrite(tmp_path, n
     lines = [line for f in out.glob("shard-*.jsonl") for line in f.open(encoding="utf-8")]
     assert len(lines) == 4 and not list(out.glob("shard-00002*"))
     assert json.loads((out / "manifest.json").read_text())["input"][0]["path"] == str(shorter)
+
+
+def _children(pid: int) -> list[int]:
+    """The pids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.split("/")[2]))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_exit_when_their_driver_is_killed(tmp_path):
+    """Issue 10 E: kill -9 of the driver alone; its workers must not stay blocked forever."""
+    corpus = tmp_path / "corpus.jsonl"
+    write_reports(corpus, 8)
+    run = subprocess.Popen(SITROOM + ["batch", str(corpus), "--out", str(tmp_path / "out"), "--workers", "2",
+                                      "--shard-size", "2"],
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline, workers = time.time() + 120, []
+        while time.time() < deadline and run.poll() is None and len(workers) < 2:
+            workers = [p for p in _children(run.pid)
+                       if "spawn_main" in open(f"/proc/{p}/cmdline").read()]
+            time.sleep(0.05)
+        assert len(workers) == 2, "the workers did not start"
+        time.sleep(1.0)                                       # into their initializer
+        os.kill(run.pid, signal.SIGKILL)
+        assert run.wait() == -signal.SIGKILL
+        deadline = time.time() + 30
+        while time.time() < deadline and any(_alive(p) for p in workers):
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers), "orphaned workers"
+    finally:
+        try:
+            os.killpg(run.pid, signal.SIGKILL)                # whatever is left of the group
+        except ProcessLookupError:
+            pass

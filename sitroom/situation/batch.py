@@ -17,7 +17,8 @@ hashes of its reports), so a killed run resumes without redoing finished shards.
 holds the output of one input with one set of settings: another input, or other settings,
 is refused unless ``overwrite`` clears the old shards first (a shorter input would
 otherwise leave stale shards behind, issue 10 D). Workers return bytes and only the driver
-writes, so a Dask cluster needs no shared disk.
+writes, so a Dask cluster needs no shared disk. A local worker exits when its driver dies,
+even by kill -9 (issue 10 E).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from .store import content_hash, flat_events, flat_figures
 
 SHARD_SIZE = 100
 MANIFEST = "manifest.json"
+ORPHAN_CHECK = 0.5                   # seconds between a worker's looks for its driver
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -80,10 +83,22 @@ def fingerprint(shard: list[dict]) -> str:
 
 # -- the work of one shard (runs on a worker) -----------------------------------------------
 
-def warm(lang: str = "fr") -> None:
-    """Load the pipeline once in this worker."""
+def warm(lang: str = "fr", driver: int | None = None) -> None:
+    """Load the pipeline once in this worker; with ``driver`` (its pid), exit when it dies."""
+    if driver is not None:
+        threading.Thread(target=_exit_with, args=(driver,), daemon=True,
+                         name="sitroom-driver-watch").start()
     from ..pipeline import pipeline
     pipeline(lang)
+
+
+def _exit_with(driver: int) -> None:
+    """Exit this process once ``driver`` is no longer its parent (it died, even by kill -9).
+
+    A worker blocked on its task queue never learns otherwise, and keeps its memory."""
+    while os.getppid() == driver:
+        time.sleep(ORPHAN_CHECK)
+    os._exit(1)
 
 
 def run_shard(shard: list[dict], lang: str = "fr") -> dict[str, bytes]:
@@ -280,7 +295,7 @@ def _run_local(workers: int, jobs: Iterator, lang: str, finish: Callable) -> Non
     os.environ.update({k: os.environ.get(k) or "1" for k in _ONE_THREAD})   # no BLAS oversubscription
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=warm, initargs=(lang,)) as pool:
+                                 initializer=warm, initargs=(lang, os.getpid())) as pool:
             running: dict = {}
             for name, fp, shard in jobs:
                 running[pool.submit(run_shard, shard, lang)] = (name, fp, shard, time.perf_counter())
