@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
+        _say(args.command, "interrupted (what was saved is kept; run it again to finish)")
         return 130
     except BrokenPipeError:
         return 0

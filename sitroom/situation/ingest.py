@@ -287,7 +287,7 @@ def ingest_items(items: Iterable[Item | dict], store: Store, *, lang: str | None
             if isinstance(item, dict):
                 item = _item_from_dict(item)
             result.seen += 1
-            todo_item = _admit(item, store, index, lang, result, work.claimant)
+            todo_item = _admit(item, store, index, lang, result, work.claimant, say)
             if todo_item:
                 todo.append(todo_item)
             if len(todo) >= batch_size:
@@ -313,7 +313,7 @@ def _item_from_dict(obj: dict, origin: str | None = None) -> Item:
 
 
 def _admit(item: Item, store: Store, index: DupIndex | None, lang: str | None,
-           result: IngestResult, claimant: str) -> tuple | None:
+           result: IngestResult, claimant: str, say: Say) -> tuple | None:
     """Store one report; what is left to extract (id, text, date, lang, warnings), or None."""
     text = item.text.strip()
     if not text:
@@ -328,7 +328,9 @@ def _admit(item: Item, store: Store, index: DupIndex | None, lang: str | None,
                 published=item.published, origin=item.origin)
     found = language_of(text)
     if found is None or (lang and found != lang):
-        _added(store.add_report(text, status="unreadable_language", **meta), result, "unreadable")
+        if _added(store.add_report(text, status="unreadable_language", **meta), result, "unreadable"):
+            say(item.origin, f"in {found}, not {lang}: stored, not extracted" if found else
+                "not in a language sitroom reads: stored, not extracted")
         return None
     report = prepare(text, lang=found)
     sig = signature(report.text) if index is not None else None
