@@ -74,6 +74,18 @@ def test_batch_on_a_dask_cluster(tmp_path, nlp):
     assert len(lines) == 8
 
 
+def test_a_dask_cluster_gets_its_shards_with_bounded_look_ahead(tmp_path, nlp):
+    """Issue 10: the Dask path submitted every shard (and held them all) before collecting any."""
+    distributed = pytest.importorskip("dask.distributed")
+    corpus = tmp_path / "corpus.jsonl"
+    write_reports(corpus, 7)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        result = batch([corpus], tmp_path / "out", dask=client, shard_size=1, progress=False)
+    assert (result.shards, result.done) == (7, 7)
+    assert result.most_in_flight == 2                   # two per worker thread
+
+
 def test_another_input_into_the_same_out_is_refused_unless_overwrite(tmp_path, nlp):
     """Issue 10 D: a shorter input used to leave the old run's last shards behind."""
     longer, shorter, out = tmp_path / "longer.jsonl", tmp_path / "shorter.jsonl", tmp_path / "out"

@@ -50,6 +50,7 @@ class BatchResult:
     shards: int = 0              # shards in the input
     done: int = 0                # shards extracted by this run
     skipped: int = 0             # shards finished by an earlier run
+    most_in_flight: int = 0      # the most shards read and handed out, not yet finished
     reports: int = 0             # reports extracted by this run
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
@@ -255,12 +256,15 @@ def batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | None 
     started = time.perf_counter()
 
     def todo() -> Iterator[tuple[str, str, list[dict]]]:
+        handed = 0
         for k, shard in enumerate(shards(read_items(inputs, say), shard_size)):
             result.shards += 1
             name, fp = f"shard-{k:05d}", fingerprint(shard)
             if manifest.finished(name, fp, out):
                 result.skipped += 1
             else:
+                handed += 1
+                result.most_in_flight = max(result.most_in_flight, handed - result.done)
                 yield name, fp, shard
 
     def finish(name: str, fp: str, shard: list[dict], files: dict[str, bytes], t0: float) -> None:
@@ -312,21 +316,29 @@ def _run_local(workers: int, jobs: Iterator, lang: str, finish: Callable) -> Non
 
 
 def _run_dask(address, jobs: Iterator, lang: str, finish: Callable) -> None:
-    """Shards on a Dask distributed cluster (a scheduler address or a Client)."""
+    """Shards on a Dask distributed cluster (a scheduler address or a Client), at most two
+    in flight per worker thread: the input is read, and held, only as fast as it is done."""
     from dask.distributed import Client, as_completed
     client = address if isinstance(address, Client) else Client(address)
     try:
         client.run(warm, lang)
+        slots = 2 * max(1, sum(client.nthreads().values()))
         pending = as_completed()
         meta = {}
+
+        def collect(future) -> None:
+            name, fp, shard, t0 = meta.pop(future.key)
+            finish(name, fp, shard, future.result(), t0)
+            future.release()
+
         for name, fp, shard in jobs:
             future = client.submit(run_shard, shard, lang, pure=False, key=f"sitroom-{name}-{fp[:12]}")
             meta[future.key] = (name, fp, shard, time.perf_counter())
             pending.add(future)
+            if len(meta) >= slots:
+                collect(next(pending))
         for future in pending:
-            name, fp, shard, t0 = meta.pop(future.key)
-            finish(name, fp, shard, future.result(), t0)
-            future.release()
+            collect(future)
     finally:
         if client is not address:
             client.close()
