@@ -140,7 +140,7 @@ def cmd_ingest(args) -> int:
 def cmd_batch(args) -> int:
     from .situation.batch import batch
     result = batch(args.input, args.out, workers=args.workers, dask=args.dask,
-                   shard_size=args.shard_size, lang=args.lang or "fr")
+                   shard_size=args.shard_size, lang=args.lang or "fr", overwrite=args.overwrite)
     _say(args.out, result.summary())
     return 0 if result.shards else 1
 
@@ -225,6 +225,8 @@ def parser() -> argparse.ArgumentParser:
     ba.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler instead")
     ba.add_argument("--shard-size", type=_count(1), default=100, help="reports per shard")
     ba.add_argument("--lang", help="the reports' language (default: fr)")
+    ba.add_argument("--overwrite", action="store_true",
+                    help="replace what --out holds from another input or other settings")
     ba.set_defaults(run=cmd_batch)
     rp = sub.add_parser("report", help="a situation report (OCHA flash-update style) from the store")
     rp.add_argument("--db", default="sitroom.db", help="SQLite file or SQLAlchemy URL (default: sitroom.db)")
@@ -275,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
+        _say(args.command, "interrupted (what was saved is kept; run it again to finish)")
         return 130
     except BrokenPipeError:
         return 0

@@ -174,3 +174,37 @@ def _count_extracted(db):
             con.close()
     except sqlite3.Error:
         return 0
+
+
+def test_every_report_skipped_for_its_language_is_named_on_stderr(tmp_path, capsys):
+    """Issue 10, minor: the README promises a line on stderr for each of them."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "english.txt").write_text("The storm hit the coast on Tuesday night and thousands of people "
+                                          "were evacuated from their homes by the authorities.", encoding="utf-8")
+    (folder / "deutsch.txt").write_text("Der Sturm traf in der Nacht zum Dienstag die Küste, und Tausende "
+                                          "Menschen wurden von den Behörden aus ihren Häusern evakuiert.",
+                                          encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        result = ingest([folder], store, progress=False)
+        assert (result.added, result.unreadable, result.skipped) == (2, 2, 0)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and "deutsch.txt" in lines[0] and "english.txt" in lines[1]
+    assert all("not extracted" in line for line in lines)
+
+
+def test_sigint_stops_an_ingest_with_one_line_and_status_130(tmp_path):
+    """Issue 10, minor: SIGINT used to exit without a word."""
+    write_reports(tmp_path / "many.jsonl", 30)
+    db = tmp_path / "s.db"
+    run = subprocess.Popen(SITROOM + ["ingest", str(tmp_path / "many.jsonl"), "--db", str(db), "--quiet"],
+                           stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and run.poll() is None and not db.exists():
+        time.sleep(0.02)
+    time.sleep(0.5)
+    run.send_signal(signal.SIGINT)
+    err = run.communicate(timeout=120)[1]
+    assert run.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("sitroom: ingest: interrupted")
+    assert "Traceback" not in err

@@ -1,12 +1,16 @@
 """The situation store: schema, idempotence, flat tables and filters, near-duplicate index."""
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
 
 from sitroom.models import Event, Figure, Record
 from sitroom.situation import SCHEMA_VERSION, Store, content_hash
 from sitroom.situation.dedup import DupIndex, signature, to_bytes
-from conftest import DATA
+from conftest import DATA, ROOT
 
 WIRE = DATA / "situation" / "wire-echos-du-sud.txt"
 
@@ -96,3 +100,66 @@ def test_sourced_hands_reconciliation_the_extracted_reports_only(store):
     [item] = store.sourced()
     assert (item.report_id, item.source, item.date) == ("1", "A", "2024-02-12")
     assert item.record.events[0].type == "disaster.storm"
+
+
+def test_a_store_of_schema_1_opens_migrated_and_its_pending_reports_stay_claimable(tmp_path):
+    """Issue 10 B: the claim columns are added to an old store, nothing else changes."""
+    path = tmp_path / "old.db"
+    with Store(path) as s:
+        rid = s.add_report("Un cyclone a frappé Toamasina.", source="A")
+    con = sqlite3.connect(path)                          # back to what schema 1 wrote
+    con.executescript("ALTER TABLE reports DROP COLUMN claimed_by; ALTER TABLE reports DROP COLUMN lease_until;"
+                      "DELETE FROM schema_version WHERE version > 1;")
+    con.close()
+    with Store(path) as s:
+        assert s.version == SCHEMA_VERSION == 2
+        assert s.report(rid)["source"] == "A"
+        assert [r["id"] for r in s.claim(s.claimant(), limit=5)] == [rid]
+
+
+def test_a_claimed_report_is_extracted_by_its_holder_only(store):
+    """Issue 10 B: claims, not check-then-act."""
+    mine, other = store.claimant(), store.claimant()
+    rid = store.add_report("Le bilan du cyclone est de onze morts.", claim=mine)
+    assert store.claim(other, limit=5) == [] and store.claim(other, ids=[rid]) == []
+    assert [r["id"] for r in store.claim(mine, ids=[rid])] == [rid]          # renewed
+    assert not store.save_record(rid, _record(), claimant=other)
+    assert store.save_record(rid, _record(), claimant=mine)
+    assert not store.save_record(rid, _record(), claimant=mine)              # once only
+    assert store.report(rid)["status"] == "extracted" and store.claim(other, limit=5) == []
+
+
+def test_the_reports_of_a_killed_ingest_are_taken_over_at_once(tmp_path):
+    """Issue 10 B: a process holding pending reports is killed -9; the next ingest on this
+    host sees it gone and extracts them, while the reports of a live ingest are left to it."""
+    from sitroom.situation import ingest_items
+    db = tmp_path / "s.db"
+    code = ("import sys, time; from sitroom.situation import Store\n"
+            "s = Store(sys.argv[1]); me = s.claimant()\n"
+            "for n in range(3): s.add_report(f'Un cyclone a frappé Toamasina, rapport {n}.', claim=me)\n"
+            "print('held', flush=True); time.sleep(600)")
+    run = subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE,
+                           text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert run.stdout.readline().strip() == "held"
+        with Store(db) as store:
+            assert ingest_items([], store, progress=False).resumed == 0          # alive: its own
+            assert store.counts()["pending"] == 3
+    finally:
+        run.kill()
+        run.wait()
+    with Store(db) as store:
+        assert ingest_items([], store, progress=False).resumed == 3
+        assert store.counts()["pending"] == 0
+
+
+def test_the_claim_of_another_host_is_taken_over_when_its_lease_runs_out(tmp_path):
+    lease = 1.0
+    with Store(tmp_path / "s.db", lease=lease) as store:
+        rid = store.add_report("Un cyclone a frappé Toamasina.", claim="elsewhere:1:abc")
+        assert store.claim(store.claimant(), limit=5) == []
+        time.sleep(lease + 0.2)
+        mine = store.claimant()
+        assert [r["id"] for r in store.claim(mine, limit=5)] == [rid]
+        assert store.save_record(rid, _record(), claimant=mine)
+        assert not store.save_record(rid, _record(), claimant="elsewhere:1:abc")

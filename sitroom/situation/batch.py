@@ -9,11 +9,16 @@ address. Each finished shard is written to ``out`` atomically (temporary file + 
                                 (``sitroom ingest`` loads these without extracting again)
   shard-00000.events.parquet    flat events and figures, when pyarrow is installed
   shard-00000.figures.parquet
-  manifest.json                 the run's settings and every finished shard's fingerprint
+  manifest.json                 the run's settings, its input's identity (path, size and
+                                sha256 of each file) and every finished shard's fingerprint
 
 A rerun skips every shard whose output is there with the same fingerprint (the content
-hashes of its reports), so a killed run resumes without redoing finished shards. Workers
-return bytes and only the driver writes, so a Dask cluster needs no shared disk.
+hashes of its reports), so a killed run resumes without redoing finished shards. A folder
+holds the output of one input with one set of settings: another input, or other settings,
+is refused unless ``overwrite`` clears the old shards first (a shorter input would
+otherwise leave stale shards behind, issue 10 D). Workers return bytes and only the driver
+writes, so a Dask cluster needs no shared disk. A local worker exits when its driver dies,
+even by kill -9 (issue 10 E).
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -29,11 +35,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .ingest import Say, read_items, say_stderr
+from ..reading import BadInput
+from .ingest import Say, files, read_items, say_stderr
 from .store import content_hash, flat_events, flat_figures
 
 SHARD_SIZE = 100
 MANIFEST = "manifest.json"
+ORPHAN_CHECK = 0.5                   # seconds between a worker's looks for its driver
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -42,6 +50,7 @@ class BatchResult:
     shards: int = 0              # shards in the input
     done: int = 0                # shards extracted by this run
     skipped: int = 0             # shards finished by an earlier run
+    most_in_flight: int = 0      # the most shards read and handed out, not yet finished
     reports: int = 0             # reports extracted by this run
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
@@ -75,10 +84,22 @@ def fingerprint(shard: list[dict]) -> str:
 
 # -- the work of one shard (runs on a worker) -----------------------------------------------
 
-def warm(lang: str = "fr") -> None:
-    """Load the pipeline once in this worker."""
+def warm(lang: str = "fr", driver: int | None = None) -> None:
+    """Load the pipeline once in this worker; with ``driver`` (its pid), exit when it dies."""
+    if driver is not None:
+        threading.Thread(target=_exit_with, args=(driver,), daemon=True,
+                         name="sitroom-driver-watch").start()
     from ..pipeline import pipeline
     pipeline(lang)
+
+
+def _exit_with(driver: int) -> None:
+    """Exit this process once ``driver`` is no longer its parent (it died, even by kill -9).
+
+    A worker blocked on its task queue never learns otherwise, and keeps its memory."""
+    while os.getppid() == driver:
+        time.sleep(ORPHAN_CHECK)
+    os._exit(1)
 
 
 def run_shard(shard: list[dict], lang: str = "fr") -> dict[str, bytes]:
@@ -161,11 +182,37 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+class OutputInUse(BadInput):
+    """The output folder holds the shards of another input or of other settings."""
+
+
+def input_identity(inputs: list[str]) -> list[dict]:
+    """Path, size and sha256 of every file of the input (folders walked as ``read_items`` does)."""
+    out = []
+    for path in files(inputs, say=lambda where, message: None):     # read_items tells those
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        out.append(dict(path=str(path.resolve()), size=path.stat().st_size, sha256=digest.hexdigest()))
+    return out
+
+
 class _Manifest:
-    def __init__(self, out: Path, settings: dict):
+    def __init__(self, out: Path, settings: dict, overwrite: bool = False):
         self.path = out / MANIFEST
-        old = json.loads(self.path.read_text()) if self.path.exists() else {}
-        self.data = {**settings, "shards": old.get("shards", {}) if _same(old, settings) else {}}
+        old = json.loads(self.path.read_text()) if self.path.exists() else None
+        outputs = [p for p in out.glob("shard-*") if p.is_file()]
+        if overwrite:
+            for p in outputs:
+                p.unlink()
+        elif old is not None or outputs:
+            why = _differs(old or {}, settings)
+            if why:
+                raise OutputInUse(f"{out} holds the shards of {why}: use --overwrite to replace them, "
+                                  f"or another --out")
+        keep = old is not None and not overwrite
+        self.data = {**settings, "shards": old.get("shards", {}) if keep else {}}
 
     def finished(self, name: str, fp: str, out: Path) -> bool:
         entry = self.data["shards"].get(name)
@@ -177,33 +224,47 @@ class _Manifest:
         write_atomic(self.path, json.dumps(self.data, indent=1).encode())
 
 
-def _same(old: dict, settings: dict) -> bool:
-    return all(old.get(k) == v for k, v in settings.items() if k != "inputs")
+def _differs(old: dict, settings: dict) -> str | None:
+    """How the run that wrote ``old`` differs from this one (None: it is the same)."""
+    if "input" not in old:
+        return "an unknown input (no manifest, or one without the input's identity)"
+    if old["input"] != settings["input"]:
+        was = ", ".join(f"{Path(f['path']).name} ({f['size']} bytes)" for f in old["input"][:3]) or "nothing"
+        return f"another input ({was}{', …' if len(old['input']) > 3 else ''})"
+    for key in ("shard_size", "lang"):
+        if old.get(key) != settings[key]:
+            return f"this input with another {key} ({old.get(key)})"
+    return None
 
 
 def batch(inputs: Iterable[str | Path], out: str | Path, *, workers: int | None = None,
           dask: str | None = None, shard_size: int = SHARD_SIZE, lang: str = "fr",
-          say: Say = say_stderr, progress: bool | None = None) -> BatchResult:
+          say: Say = say_stderr, progress: bool | None = None, overwrite: bool = False) -> BatchResult:
     """Extract every report of ``inputs`` into shards under ``out``; see the module doc.
 
     ``workers``: local processes (default: the number of cores; 0 runs in this process);
-    ``dask``: a Dask scheduler address (or a ``distributed.Client``) to run on instead."""
+    ``dask``: a Dask scheduler address (or a ``distributed.Client``) to run on instead;
+    ``overwrite``: replace the output of another input (else ``OutputInUse`` is raised)."""
     inputs = [str(p) for p in ([inputs] if isinstance(inputs, (str, Path)) else inputs)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".*.tmp-*"):                    # left by a killed run
         stale.unlink(missing_ok=True)
-    manifest = _Manifest(out, dict(inputs=inputs, shard_size=shard_size, lang=lang))
+    manifest = _Manifest(out, dict(inputs=inputs, input=input_identity(inputs), shard_size=shard_size,
+                                   lang=lang), overwrite)
     result = BatchResult()
     started = time.perf_counter()
 
     def todo() -> Iterator[tuple[str, str, list[dict]]]:
+        handed = 0
         for k, shard in enumerate(shards(read_items(inputs, say), shard_size)):
             result.shards += 1
             name, fp = f"shard-{k:05d}", fingerprint(shard)
             if manifest.finished(name, fp, out):
                 result.skipped += 1
             else:
+                handed += 1
+                result.most_in_flight = max(result.most_in_flight, handed - result.done)
                 yield name, fp, shard
 
     def finish(name: str, fp: str, shard: list[dict], files: dict[str, bytes], t0: float) -> None:
@@ -238,7 +299,7 @@ def _run_local(workers: int, jobs: Iterator, lang: str, finish: Callable) -> Non
     os.environ.update({k: os.environ.get(k) or "1" for k in _ONE_THREAD})   # no BLAS oversubscription
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=warm, initargs=(lang,)) as pool:
+                                 initializer=warm, initargs=(lang, os.getpid())) as pool:
             running: dict = {}
             for name, fp, shard in jobs:
                 running[pool.submit(run_shard, shard, lang)] = (name, fp, shard, time.perf_counter())
@@ -255,21 +316,29 @@ def _run_local(workers: int, jobs: Iterator, lang: str, finish: Callable) -> Non
 
 
 def _run_dask(address, jobs: Iterator, lang: str, finish: Callable) -> None:
-    """Shards on a Dask distributed cluster (a scheduler address or a Client)."""
+    """Shards on a Dask distributed cluster (a scheduler address or a Client), at most two
+    in flight per worker thread: the input is read, and held, only as fast as it is done."""
     from dask.distributed import Client, as_completed
     client = address if isinstance(address, Client) else Client(address)
     try:
         client.run(warm, lang)
+        slots = 2 * max(1, sum(client.nthreads().values()))
         pending = as_completed()
         meta = {}
+
+        def collect(future) -> None:
+            name, fp, shard, t0 = meta.pop(future.key)
+            finish(name, fp, shard, future.result(), t0)
+            future.release()
+
         for name, fp, shard in jobs:
             future = client.submit(run_shard, shard, lang, pure=False, key=f"sitroom-{name}-{fp[:12]}")
             meta[future.key] = (name, fp, shard, time.perf_counter())
             pending.add(future)
+            if len(meta) >= slots:
+                collect(next(pending))
         for future in pending:
-            name, fp, shard, t0 = meta.pop(future.key)
-            finish(name, fp, shard, future.result(), t0)
-            future.release()
+            collect(future)
     finally:
         if client is not address:
             client.close()

@@ -6,8 +6,10 @@ is a no-op; a near-duplicate is linked to its first copy and not extracted; a re
 language sitroom cannot read is stored and flagged, not extracted; anything that is not a
 report is skipped with one line on stderr. Nothing is fetched from the network.
 
-A crash between storing and extracting leaves reports "pending": the next ingest (of
-anything, even nothing new) extracts them.
+An ingest holds the reports it stores, until it has extracted them, by a claim with a lease
+(see ``store.py``). A crash between storing and extracting leaves reports "pending": once
+their lease has run out, the next ingest (of anything, even nothing new) claims and
+extracts them. Reports another live ingest holds are left to it.
 """
 from __future__ import annotations
 
@@ -268,34 +270,36 @@ def ingest(paths: Iterable[str | Path], store: Store, **options) -> IngestResult
 def ingest_items(items: Iterable[Item | dict], store: Store, *, lang: str | None = None,
                  dedup: bool = True, batch_size: int = 16, n_process: int = 1,
                  progress: bool | None = None, say: Say | None = None,
-                 result: IngestResult | None = None) -> IngestResult:
+                 result: IngestResult | None = None, resume: bool = True) -> IngestResult:
     """Store and extract reports given as Items or dicts {"text", "url", "source", "published"}.
 
     ``lang``: the only language to accept (default: any sitroom reads); ``dedup``: link
     near-duplicates; ``batch_size``: reports extracted at once (each saved in its own
-    transaction); ``progress``: a rich progress bar (default: when stderr is a terminal)."""
+    transaction); ``progress``: a rich progress bar (default: when stderr is a terminal);
+    ``resume``: then extract the pending reports nobody holds (left by a killed ingest)."""
     say = say or say_stderr
     result = result or IngestResult()
     index = DupIndex.from_store(store) if dedup else None
+    work = _Work(store, store.claimant(), result, batch_size, n_process, say)
     todo: list[tuple] = []
     with _progress(progress) as advance:
         for item in items:
             if isinstance(item, dict):
                 item = _item_from_dict(item)
             result.seen += 1
-            todo_item = _admit(item, store, index, lang, result)
+            todo_item = _admit(item, store, index, lang, result, work.claimant, say)
             if todo_item:
                 todo.append(todo_item)
             if len(todo) >= batch_size:
-                _extract(todo, store, result, batch_size, n_process, say)
+                work.extract(todo)
                 todo = []
             advance(result)
-        _extract(todo, store, result, batch_size, n_process, say)
-        leftovers = [(r["id"], r["text"], r["published"], r["language"] or "fr", [])
-                     for r in store.pending()]
-        if leftovers:
+        work.extract(todo)
+        if resume:
             before = result.extracted
-            _extract(leftovers, store, result, batch_size, n_process, say)
+            while leftovers := store.claim(work.claimant, limit=batch_size):
+                work.extract([(r["id"], r["text"], r["published"], r["language"] or "fr", [])
+                              for r in leftovers], claimed=True)
             result.resumed = result.extracted - before
             result.extracted = before
         advance(result)
@@ -309,7 +313,7 @@ def _item_from_dict(obj: dict, origin: str | None = None) -> Item:
 
 
 def _admit(item: Item, store: Store, index: DupIndex | None, lang: str | None,
-           result: IngestResult) -> tuple | None:
+           result: IngestResult, claimant: str, say: Say) -> tuple | None:
     """Store one report; what is left to extract (id, text, date, lang, warnings), or None."""
     text = item.text.strip()
     if not text:
@@ -324,7 +328,9 @@ def _admit(item: Item, store: Store, index: DupIndex | None, lang: str | None,
                 published=item.published, origin=item.origin)
     found = language_of(text)
     if found is None or (lang and found != lang):
-        _added(store.add_report(text, status="unreadable_language", **meta), result, "unreadable")
+        if _added(store.add_report(text, status="unreadable_language", **meta), result, "unreadable"):
+            say(item.origin, f"in {found}, not {lang}: stored, not extracted" if found else
+                "not in a language sitroom reads: stored, not extracted")
         return None
     report = prepare(text, lang=found)
     sig = signature(report.text) if index is not None else None
@@ -343,7 +349,8 @@ def _admit(item: Item, store: Store, index: DupIndex | None, lang: str | None,
         if report_id is not None and index is not None:
             index.add(report_id, sig)
         return None
-    report_id = _added(store.add_report(report.text, status="pending", **meta), result, None)
+    report_id = _added(store.add_report(report.text, status="pending", claim=claimant, **meta),
+                       result, None)
     if report_id is None:
         return None
     if index is not None:
@@ -362,35 +369,54 @@ def _added(report_id: int | None, result: IngestResult, counter: str | None):
     return report_id
 
 
-def _extract(todo: list[tuple], store: Store, result: IngestResult, batch_size: int,
-             n_process: int, say: Say) -> None:
-    """Extract pending reports and save each record in its own transaction."""
-    if not todo:
-        return
-    from ..extract import extract, extract_many
-    by_lang: dict[str, list[tuple]] = defaultdict(list)
-    for t in todo:
-        by_lang[t[3]].append(t)
-    for lang, group in by_lang.items():
-        triples = [(str(id_), text, day) for id_, text, day, _, _ in group]
-        try:
-            records = list(extract_many(triples, lang=lang, batch_size=batch_size, n_process=n_process))
-        except Exception:                                   # find the report at fault
-            records = []
-            for id_, text, day in triples:
-                try:
-                    records.append(extract(text, day, lang=lang, id=id_))
-                except Exception as e:
-                    records.append(e)
-        for (report_id, *_, warnings), record in zip(group, records):
-            if isinstance(record, Exception):
-                store.mark_failed(report_id, f"{type(record).__name__}: {record}")
-                say(f"report {report_id}", f"extraction failed: {record}")
-                result.failed += 1
-                continue
-            record.warnings = list(warnings) + record.warnings
-            if store.save_record(report_id, record):
-                result.extracted += 1
+@dataclass
+class _Work:
+    """The extraction of one ingest: the reports it claimed, saved each in its own transaction."""
+    store: Store
+    claimant: str
+    result: IngestResult
+    batch_size: int
+    n_process: int
+    say: Say
+
+    def extract(self, todo: list[tuple], claimed: bool = False) -> None:
+        """Extract pending reports (id, text, date, lang, warnings) that this ingest holds.
+
+        Unless just ``claimed``, the claims are renewed first: a report whose lease ran out
+        and that another ingest took over is left to it."""
+        if not todo:
+            return
+        if not claimed:
+            held = {r["id"] for r in self.store.claim(self.claimant, ids=[t[0] for t in todo])}
+            todo = [t for t in todo if t[0] in held]
+        from ..extract import extract, extract_many
+        by_lang: dict[str, list[tuple]] = defaultdict(list)
+        for t in todo:
+            by_lang[t[3]].append(t)
+        for lang, group in by_lang.items():
+            triples = [(str(id_), text, day) for id_, text, day, _, _ in group]
+            try:
+                records = list(extract_many(triples, lang=lang, batch_size=self.batch_size,
+                                            n_process=self.n_process))
+            except Exception:                                   # find the report at fault
+                records = []
+                for id_, text, day in triples:
+                    try:
+                        records.append(extract(text, day, lang=lang, id=id_))
+                    except Exception as e:
+                        records.append(e)
+            for (report_id, *_, warnings), record in zip(group, records):
+                self._save(report_id, record, warnings)
+
+    def _save(self, report_id: int, record: Record | Exception, warnings: list[str]) -> None:
+        if isinstance(record, Exception):
+            self.store.mark_failed(report_id, f"{type(record).__name__}: {record}", claimant=self.claimant)
+            self.say(f"report {report_id}", f"extraction failed: {record}")
+            self.result.failed += 1
+            return
+        record.warnings = list(warnings) + record.warnings
+        if self.store.save_record(report_id, record, claimant=self.claimant):
+            self.result.extracted += 1
 
 
 class _progress:

@@ -5,10 +5,16 @@ PostgreSQL or any other database through its SQLAlchemy URL. SQLite runs in WAL 
 with a busy timeout and takes its write lock up front, so that several ingests can share
 one file. Every write is its own short transaction: a crash loses nothing committed.
 
+Pending reports are claimed, not checked then acted on (issue 10 B): an ingest claims the
+reports it stores (or the ones nobody holds) with a lease, and saves a record only for a
+report it still holds; a guarded UPDATE is the check, so two processes never both save
+one report. The lease of a killed ingest runs out and its reports are taken over.
+
 Tables
   reports   one row per distinct report text (sha256 unique); ``status`` is one of
             pending | extracted | duplicate | unreadable_language | failed;
-            ``dup_of`` links a near-duplicate to its first copy
+            ``dup_of`` links a near-duplicate to its first copy; a pending report is
+            claimed by one ingest (``claimed_by``) until ``lease_until``
   records   the full extracted Record of a report, as JSON (one per report)
   events    one row per extracted event, flattened for filtering
   figures   one row per extracted figure, flattened for filtering
@@ -18,23 +24,29 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
+import socket
 import sqlite3
 import time
+import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import (JSON, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, create_engine, event, func, inspect, select,
                         update)
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..models import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+LEASE = 600.0                      # seconds an ingest holds the pending reports it claimed
+MIGRATION_LOCK = 0x5174_2003_0a    # PostgreSQL advisory lock key held while migrating
 DEFAULT_DB = "sitroom.db"
 STATUSES = ("pending", "extracted", "duplicate", "unreadable_language", "failed")
 
@@ -58,6 +70,8 @@ reports = Table(
     Column("error", Text),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("extracted_at", DateTime(timezone=True)),
+    Column("claimed_by", String(96)),       # the ingest extracting a pending report (v2)
+    Column("lease_until", DateTime(timezone=True)),   # ... until then; after, anyone may take it
     Index("ix_reports_status", "status"),
     Index("ix_reports_published", "published"),
     Index("ix_reports_source", "source"),
@@ -129,8 +143,17 @@ def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[reports, records, events, figures])
 
 
+def _v2(conn: Connection) -> None:
+    have = {c["name"] for c in inspect(conn).get_columns("reports")}
+    for name in ("claimed_by", "lease_until"):          # a new store has them from _v1 already
+        if name not in have:
+            kind = reports.c[name].type.compile(conn.dialect)
+            conn.execute(sql(f"ALTER TABLE reports ADD COLUMN {name} {kind}"))
+
+
 # version → (note, step); a new schema version is a new entry, never an edit of an old one
-MIGRATIONS = {1: ("reports, records, events, figures", _v1)}
+MIGRATIONS = {1: ("reports, records, events, figures", _v1),
+              2: ("claims on pending reports: reports.claimed_by, reports.lease_until", _v2)}
 
 
 @contextmanager
@@ -238,8 +261,9 @@ class Store:
     pandas DataFrames. Use as a context manager or call ``close()``.
     """
 
-    def __init__(self, db: str | Path = DEFAULT_DB, *, echo: bool = False):
+    def __init__(self, db: str | Path = DEFAULT_DB, *, echo: bool = False, lease: float = LEASE):
         self.url = to_url(db)
+        self.lease = lease
         self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.is_sqlite:
@@ -274,8 +298,14 @@ class Store:
                 yield conn
 
     def migrate(self) -> int:
-        """Bring the schema to SCHEMA_VERSION; safe when several processes open at once."""
+        """Bring the schema to SCHEMA_VERSION; safe when several processes open at once.
+
+        The whole check-and-migrate runs under one lock: SQLite's write lock (BEGIN
+        IMMEDIATE), PostgreSQL's transaction-level advisory lock. Without it two processes
+        creating a new store both create its tables and one dies (issue 10 A)."""
         with self.write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             schema_version.create(conn, checkfirst=True)
             have = conn.scalar(select(func.max(schema_version.c.version))) or 0
             for version in sorted(v for v in MIGRATIONS if v > have):
@@ -296,14 +326,18 @@ class Store:
                    published: str | None = None, language: str | None = None,
                    status: str = "pending", dup_of: int | None = None,
                    signature: bytes | None = None, origin: str | None = None,
-                   record: Record | None = None) -> int | None:
-        """Store a report (and its record, if given); its id, or None if its text is stored already."""
+                   record: Record | None = None, claim: str | None = None) -> int | None:
+        """Store a report (and its record, if given); its id, or None if its text is stored already.
+
+        ``claim``: the claimant (see ``claimant()``) that holds the new pending report."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         row = dict(sha256=sha256 or content_hash(text), url=url, source=source, title=title,
                    published=published, date_source="given" if published else "none",
                    language=language, text=text, status=status, dup_of=dup_of,
                    signature=signature, origin=origin, ingested_at=now())
+        if claim and status == "pending" and record is None:
+            row.update(claimed_by=claim, lease_until=now() + timedelta(seconds=self.lease))
         try:
             with self.write() as conn:
                 id_ = conn.execute(reports.insert().values(**row)).inserted_primary_key[0]
@@ -313,15 +347,63 @@ class Store:
         except IntegrityError:
             return None
 
-    def save_record(self, report_id: int, record: Record) -> bool:
-        """Attach the extracted record to a pending report; False if it was no longer pending."""
+    def claimant(self) -> str:
+        """A new claimant name, unique across hosts, processes and ingests."""
+        return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+    def claim(self, claimant: str, *, ids: list[int] | None = None,
+              limit: int | None = None) -> list[dict]:
+        """Claim pending reports for ``lease`` seconds: id, text, published and language of each.
+
+        With ``ids``, (re)claims those still pending that ``claimant`` holds or nobody holds;
+        otherwise up to ``limit`` pending reports that nobody holds: never claimed, claimed by
+        a process of this host that is gone (killed), or whose lease ran out. Oldest first."""
+        at = now()
+        free = reports.c.claimed_by.is_(None) | (reports.c.lease_until < at)
+        if ids is None and (dead := self._dead_claimants(at)):
+            free = free | reports.c.claimed_by.in_(dead)
+        if ids is not None:
+            if not ids:
+                return []
+            which = reports.c.id.in_(ids) & ((reports.c.claimed_by == claimant) | free)
+        else:
+            first = select(reports.c.id).where(reports.c.status == "pending", free).order_by(reports.c.id)
+            if not self.is_sqlite:                          # claimers pass each other by
+                first = first.with_for_update(skip_locked=True)
+            which = reports.c.id.in_(first.limit(limit).scalar_subquery()) & free
+        q = (update(reports).where(which, reports.c.status == "pending")
+             .values(claimed_by=claimant, lease_until=at + timedelta(seconds=self.lease))
+             .returning(reports.c.id, reports.c.text, reports.c.published, reports.c.language))
         with self.write() as conn:
-            row = conn.execute(select(reports.c.status, reports.c.published)
-                               .where(reports.c.id == report_id)).first()
-            if row is None or row.status != "pending":
+            rows = [dict(r) for r in conn.execute(q).mappings()]
+        return sorted(rows, key=lambda r: r["id"])
+
+    def _dead_claimants(self, at: datetime) -> list[str]:
+        """Claimants of pending reports that were processes of this host and are gone."""
+        host = self.claimant().split(":", 1)[0]
+        q = (select(reports.c.claimed_by).distinct()
+             .where(reports.c.status == "pending", reports.c.lease_until >= at,
+                    reports.c.claimed_by.like(f"{host}:%")))
+        with self.read() as conn:
+            held = list(conn.scalars(q))
+        return [c for c in held if not _alive(int(c.split(":")[1]))]
+
+    def save_record(self, report_id: int, record: Record, *, claimant: str | None = None) -> bool:
+        """Attach the extracted record to a pending report; False if it was no longer pending
+        (or, given a ``claimant``, no longer held by it).
+
+        The guarded UPDATE is the check: on PostgreSQL it locks the row, so a second saver
+        waits for the first, then finds the report no longer pending."""
+        guard = [reports.c.id == report_id, reports.c.status == "pending"]
+        if claimant is not None:
+            guard.append(reports.c.claimed_by == claimant)
+        with self.write() as conn:
+            row = conn.execute(update(reports).where(*guard)
+                               .values(status="extracted", claimed_by=None, lease_until=None)
+                               .returning(reports.c.published)).first()
+            if row is None:
                 return False
-            published = row.published
-            self._put_record(conn, report_id, record, published)
+            self._put_record(conn, report_id, record, row.published)
         return True
 
     def _put_record(self, conn: Connection, report_id: int, record: Record, published) -> None:
@@ -337,11 +419,13 @@ class Store:
         if rows:
             conn.execute(figures.insert(), [dict(r, report_id=report_id) for r in rows])
 
-    def mark_failed(self, report_id: int, error: str) -> None:
+    def mark_failed(self, report_id: int, error: str, *, claimant: str | None = None) -> None:
+        guard = [reports.c.id == report_id, reports.c.status == "pending"]
+        if claimant is not None:
+            guard.append(reports.c.claimed_by == claimant)
         with self.write() as conn:
-            conn.execute(update(reports).where(reports.c.id == report_id,
-                                               reports.c.status == "pending")
-                         .values(status="failed", error=error[:2000]))
+            conn.execute(update(reports).where(*guard)
+                         .values(status="failed", error=error[:2000], claimed_by=None, lease_until=None))
 
     # -- reads --------------------------------------------------------------------------------
     def report_id(self, sha256: str) -> int | None:
@@ -371,7 +455,9 @@ class Store:
             return [_jsonable(r) for r in conn.execute(q).mappings()]
 
     def pending(self) -> list[dict]:
-        """Reports stored but not yet extracted (left by an interrupted ingest): id, text, published."""
+        """Reports stored but not yet extracted, whoever holds them: id, text, published, language.
+
+        To extract them, ``claim()`` them instead: another ingest may be at work on them."""
         q = (select(reports.c.id, reports.c.text, reports.c.published, reports.c.language)
              .where(reports.c.status == "pending").order_by(reports.c.id))
         with self.read() as conn:
@@ -499,6 +585,18 @@ class Store:
         return sorted(inspect(self.engine).get_table_names())
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process of this host with this pid exists (a reused pid counts as alive:
+    its claims then wait for their lease)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _between(q, col, since, until):
     if since:
         q = q.where(col >= str(since))
@@ -512,4 +610,4 @@ def _jsonable(row) -> dict:
 
 
 __all__ = ["Store", "content_hash", "flat_events", "flat_figures", "SCHEMA_VERSION", "STATUSES",
-           "DEFAULT_DB", "IntegrityError", "OperationalError"]
+           "DEFAULT_DB", "LEASE", "IntegrityError", "OperationalError"]

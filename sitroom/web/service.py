@@ -156,9 +156,11 @@ def item_of(text: str, **meta) -> Item:
 
 
 def ingest_one(store: Store, item: Item) -> tuple[int | None, IngestResult, list[str]]:
-    """Store and extract one report; (its id, what happened, messages)."""
+    """Store and extract one report; (its id, what happened, messages).
+
+    Only this report: the pending reports of other ingests are left to them (issue 10 B)."""
     notes: list[str] = []
-    result = ingest_items([item], store, progress=False, batch_size=1,
+    result = ingest_items([item], store, progress=False, batch_size=1, resume=False,
                           say=lambda where, message: notes.append(message))
     return store.report_id(content_hash(item.text.strip())), result, notes
 
