@@ -74,12 +74,13 @@ class Lexicon:
             "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
             "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
             "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types", "movement_verbs", "arrival_verbs",
-            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words", "etre_verbs", "quantity_nouns", "official_subject", "official_actor_types", "blast_words",
+            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words", "etre_verbs", "quantity_nouns", "contact_verbs", "said_deps", "official_subject", "official_actor_types", "blast_words",
             "attack_cues")}
         classes = {k: set(v) for k, v in lex.get("argument_classes", {}).items()}
         self.needs_subject = {k: classes[c] for k, c in lex.get("needs_subject", {}).items()}
         self.blocked_subjects = {k: classes[c] for k, c in lex.get("blocked_subjects", {}).items()}
         self.part_of = {k: set(v) for k, v in lex.get("part_of", {}).items()}
+        self.reporting = set(resource(lang, "reporting").get("verbs", [])) | self.sets["contact_verbs"]
         self.blocked = {k: set(v) for k, v in lex.get("blocked_objects", {}).items()}
         self.context = {k: set(v) for k, v in lex.get("needs_context", {}).items()}
         self.plover = lex.get("plover_by_lemma", {})
@@ -299,6 +300,9 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str =
                          if c.dep_ in ("nmod", "flat:name", "appos") and _prep(c) in ("de", "d'", "")]
         if not any(t.i in place_tokens for t in reach):
             return False
+    if lemma in lex.sets["place_or_bare"] and any(
+            c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in token.children):
+        return False            # "son siège de Londres": a headquarters
     if lemma in lex.sets["place_or_bare"]:
         nmods = [c for c in token.children if c.dep_ == "nmod" and _prep(c) in lex.sets["origin_preps"]]
         if any(not any(t.i in place_tokens for t in c.subtree) for c in nmods):
@@ -742,7 +746,7 @@ def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
             continue
         if p.level == "country" and r.i in agents or r.i in acting:
             continue
-        if typ != "statement" and _crosses_clause(trigger, r, lex):
+        if typ != "statement" and (_crosses_clause(trigger, r, lex) or _reported_from(r, trigger, lex)):
             continue
         if typ in lex.sets["origin_types"] and _toward(trigger, r, lex):
             continue            # people are evacuated or flee from a place, not to it
@@ -750,6 +754,37 @@ def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
             continue
         out.append((p, r))
     return out
+
+
+def _reported_from(root, trigger, lex: Lexicon) -> bool:
+    """Where a source speaks or is reached from ("a déclaré à Genève", "joint depuis Amman",
+    "le porte-parole, depuis son siège de Londres"), not where what it tells happened: the
+    first verb above the place reports, the place is not in what it says, and the verb does
+    not take a happening as its object ("des combats ont été signalés à X")."""
+    t, prev = root, root
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        prev, t = t, t.head
+        if trigger is not None and t.i == trigger.i:
+            return False
+        reports = t.lemma_.lower() in lex.reporting or t.lower_ in lex.reporting
+        if t.pos_ in ("VERB", "AUX") or reports:
+            return reports and prev.dep_ not in lex.sets["said_deps"] and not prev.dep_.startswith(("nsubj", "obl:agent")) \
+                and not any(c.dep_ in ("obj", "nsubj:pass") and lex.lemma_of(c) for c in t.children)
+    return False
+
+
+def _spoken_from(doc, place, lex: Lexicon) -> bool:
+    """A place named as where a source speaks or was reached from ("joint depuis Amman")."""
+    root = _root(doc, place.start, place.end)
+    return root is not None and _reported_from(root, None, lex)
+
+
+def _dateline(place, text: str) -> bool:
+    """A dateline's city ("AMMAN (AFP) –"): written in capitals at the start of a line."""
+    line_start = text.rfind("\n", 0, place.start) + 1
+    return place.text.isupper() and not text[line_start:place.start].strip()
 
 
 def _moved_from(trigger, root, lex: Lexicon) -> bool:
@@ -823,12 +858,14 @@ def _conj_places(place, usable, locative) -> list:
             and p.name and p.name != place.name and _prep(r) in locative]
 
 
-def _main_places(doc) -> tuple[object, str | None]:
-    """The report's most-mentioned city (datelines aside) and most-mentioned country."""
+def _main_places(doc, lex: Lexicon) -> tuple[object, str | None]:
+    """The report's most-mentioned city (datelines and where sources speak from aside) and
+    most-mentioned country."""
     places = doc._.places or []
+    told = [p for p in places if not _spoken_from(doc, p, lex)]      # a city only spoken from is not the scene
     cities = Counter(p.name for p in places if p.level == "city" and p.name and not p.within
-                     and not p.text.isupper())
-    countries = Counter(p.country for p in places if p.country)
+                     and not p.text.isupper() and any(q.name == p.name for q in told))
+    countries = Counter(p.country for p in places if p.country and any(q.country == p.country for q in told))
     city = None
     if cities:
         name = cities.most_common(1)[0][0]
@@ -985,7 +1022,7 @@ def _find(doc, lang: str) -> list[Event]:
     actors = doc._.actors or []
     figures = doc._.figures or []
     doc_date = doc._.date
-    main_city, main_country = _main_places(doc)
+    main_city, main_country = _main_places(doc, lex)
     triggers = _triggers(doc, text, lex, lang)
     if not triggers:
         return []
@@ -1043,7 +1080,8 @@ def _find(doc, lang: str) -> list[Event]:
                 if place is None and not heading and DISCOURSE_PLACE:
                     cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
                             and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
-                            and r.i not in acting_roots and not _destination(r, lex) and not _bare_actor(r)]
+                            and r.i not in acting_roots and not _destination(r, lex) and not _bare_actor(r)
+                            and not _reported_from(r, None, lex) and not _dateline(p, text)]
                     cand = _usable_places(token, typ, cand, lex, actors, lang)
                     anchor = _discourse(cand, sent.start_char, para_start, heading_ranges)
                     if anchor is not None:

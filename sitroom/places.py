@@ -76,7 +76,13 @@ def _countries() -> tuple[Entry, ...]:
 def _lexicon_entries(lex: Lexicon, k: str) -> list[Entry]:
     out = []
     for english, country in lex.names.get(k, ()):
-        e = _country(country) if not english else gazetteer().find(english, country)
+        if not english:
+            e = _country(country)
+        elif country is None:       # a region across countries, before a town of its name ("Middle East")
+            e = next((h for h in gazetteer().lookup(english) if h.country is None and key(h.name) == key(english)),
+                     None) or gazetteer().find(english)
+        else:
+            e = gazetteer().find(english, country)
         if e is not None:
             out.append(e)
     return out
@@ -576,7 +582,7 @@ def _city_for(m: Mention, resolved: list[Mention], home: str | None = None) -> E
     speaker, "Washington a salué…", is not where the report's sites are)."""
     sent = m.span.sent
     after = [r for r in resolved if r.choice and r.choice.level in FINE
-             and m.span.end <= r.span.start < min(sent.end, m.span.end + 15)]
+             and m.span.end <= r.span.start < min(sent.end, m.span.end + 15) and not _destination(r.span)]
     if after:
         return after[0].choice
     before = [r for r in resolved if r.choice and r.choice.level in FINE and r.span.end <= m.span.start]
@@ -585,6 +591,13 @@ def _city_for(m: Mention, resolved: list[Mention], home: str | None = None) -> E
         return (local or before)[-1].choice
     cities = Counter(r.choice for r in resolved if r.choice and r.choice.level in FINE)
     return cities.most_common(1)[0][0] if cities else None
+
+
+def _destination(span: Span) -> bool:
+    """A place named as where people or things go ("vers Idleb", "en direction d'Idleb"): not
+    the city a site named before it lies in."""
+    words = lexicon(span.doc.lang_).words["destination_words"]
+    return any(span.doc[k].lower_.replace("’", "'") in words for k in range(max(span.start - 3, 0), span.start))
 
 
 def _place(m: Mention) -> Place:
