@@ -99,7 +99,7 @@ class Mention:
     choice: Entry | None = None
     within: str | None = None
     keep: bool = True
-    host: Entry | None = None         # the city a named neighbourhood lies in
+    host: Entry | None = None         # the city a named neighbourhood lies in (for an unknown name: its region)
 
 
 def _capitalised(t: Token) -> bool:
@@ -129,7 +129,7 @@ def _lookup(k: str, lex: Lexicon, namelike: bool) -> tuple[list[Entry], str]:
     """Gazetteer entries for a name key, and how they were found."""
     gaz = gazetteer()
     variants = _variants(k, lex)
-    if any(v in lex.not_places or v in lex.adjectives for v in variants):
+    if any(v in lex.not_places or v in lex.adjectives and v not in lex.names for v in variants):
         return [], "none"
     for v in variants:
         hits = _lexicon_entries(lex, v)
@@ -166,6 +166,10 @@ def _whole_name(span: Span, run_end: int, lex: Lexicon) -> bool:
     doc, w = span.doc, lex.words
     common = w["org_nouns"] | w["neighbourhood_nouns"] | w["settlement_nouns"] | w["admin_nouns"]
     outside = [doc[j] for j in range(span.end, run_end)]
+    for n, t in enumerate(outside):     # "Kaboul en Afghanistan": a place, then the country it lies in
+        if t.lower_ in w["name_connectors"] and key(doc[t.i + 1:run_end].text) in lex.names:
+            outside = outside[:n]
+            break
     j = span.start - 1
     if j >= 0 and doc[j].lower_ in w["of_connectors"]:
         j = -1                       # "l'usine Zenit de Kherson": a name of its own after "de"
@@ -600,11 +604,27 @@ def _destination(span: Span) -> bool:
     return any(span.doc[k].lower_.replace("’", "'") in words for k in range(max(span.start - 3, 0), span.start))
 
 
+def _region_for(m: Mention, resolved: list[Mention], home: str | None) -> Entry | None:
+    """The division, region or country the text puts an unknown name in ("X, dans la province
+    d'Idleb", "le village de X, en Syrie"): the nearest one named in its sentence, else the
+    report's own country."""
+    sent = m.span.sent
+    near = [r for r in resolved if r.choice and r.choice.level in ("admin1", "region", "country")
+            and sent.start <= r.span.start < sent.end and r is not m]
+    if near:
+        return min(near, key=lambda r: (r.span.start < m.span.start, abs(r.span.start - m.span.start),
+                                        r.choice.level == "country")).choice
+    return _country(home) if home else None
+
+
 def _place(m: Mention) -> Place:
     c, span = m.choice, m.span
-    if c is None:
+    if c is None:       # a place no gazetteer knows keeps the text's name, in the region the text names
+        r = m.host
         return Place(text=span.text, start=span.start_char, end=span.end_char, resolved=False,
-                     within=m.within)
+                     within=m.within, name=span.text, country=r.country if r else None,
+                     lat=r.lat if r else None, lon=r.lon if r else None,
+                     level="admin1" if "admin" in m.evidence else "city" if "site" in m.evidence else None)
     host = m.host
     return Place(text=span.text, start=span.start_char, end=span.end_char, name=c.name, country=c.country,
                  lat=c.lat, lon=c.lon, geonameid=c.geonameid, level="below_city" if host else c.level,
@@ -672,4 +692,7 @@ def find(doc: Doc, lang: str) -> list[Place]:
             resolved.append(m)
     resolved.sort(key=lambda m: m.span.start)
     _neighbourhoods(resolved, lex)
+    for m in resolved:
+        if m.choice is None:
+            m.host = _region_for(m, resolved, home)
     return [_place(m) for m in resolved]
