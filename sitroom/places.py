@@ -27,6 +27,7 @@ NAME_LABELS = {"LOC", "GPE"}
 FINE = ("city", "below_city")
 NEIGHBOURHOOD_KM = 15.0        # a named neighbourhood lies at most this far from its city's point
 HOST_FACTOR = 3                # and its city is at least this many times more populous
+FAR_KM = 50.0                  # a neighbourhood's namesake this far from the text's city is another place
 HOME_BEATS = 1_000_000         # a foreign namesake this populous still wins over a town of the report's country
 
 
@@ -299,6 +300,8 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
         m.evidence.add("ner")
     if "PER" in labels:
         m.evidence.add("per")
+    if key(span.text) in _person_parts(span.doc):
+        m.evidence.add("person_name")
     if labels & {"ORG", "MISC"}:
         m.evidence.add("org")
     prev = _prev_words(span, 3)
@@ -324,6 +327,18 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
         m.evidence.add("orgname")
     if _team_pair(span, lex):
         m.evidence.add("team")
+
+
+def _person_parts(doc: Doc) -> frozenset[str]:
+    """Keys of the words of the full person names the report gives ("Florence Aubenas",
+    "François Hollande"): alone, they name the person again, not a place."""
+    parts = doc.user_data.get("sitroom_person_parts")
+    if parts is None:
+        names = [e for e in doc.ents if e.label_ == "PER" and len(e) >= 2
+                 and all(_capitalised(t) and t.text.replace("-", "").isalpha() for t in e)]
+        parts = frozenset(key(t.text) for e in names for t in e if len(t.text) > 2)
+        doc.user_data["sitroom_person_parts"] = parts
+    return parts
 
 
 def _team_pair(span: Span, lex: Lexicon) -> bool:
@@ -358,6 +373,8 @@ def _plausible(m: Mention, ctx: Counter) -> bool:
     """Whether a match is a place here rather than a person, a word or part of an organisation's name."""
     ev, c = m.evidence, m.choice
     if c is None or ev & {"title", "team"}:
+        return False
+    if "person_name" in ev and not ev & {"site", "admin"}:
         return False
     if "orgname" in ev and all(t.pos_ == "NOUN" for t in m.span if _capitalised(t)):
         return False                     # "ministère de la Défense": a portfolio, not a place
@@ -631,6 +648,37 @@ def _place(m: Mention) -> Place:
                  resolved=True, within=m.within, city=host.name if host else None)
 
 
+def _street(span: Span, lex: Lexicon) -> bool:
+    """A name right after a street noun ("rue Bichat", "rue de la Fontaine", "place de la
+    République"): a street, not the town of that name."""
+    w = lex.words
+    prev = [t.lower_.replace("’", "'") for t in _prev_words(span, 3)]
+    while prev and (prev[-1] in w["articles"] or prev[-1] in w["of_connectors"]):
+        prev.pop()
+    return bool(prev) and prev[-1] in w["street_nouns"] and len(_prev_words(span, 3)) - len(prev) <= 2
+
+
+def _in_their_city(resolved: list[Mention], lex: Lexicon, home: str | None) -> None:
+    """Streets, and neighbourhoods whose namesake in the gazetteer lies far from every city
+    the report names ("le quartier Noailles" of a Marseille report), lie in the city the text
+    puts them in."""
+    for m in resolved:
+        street = _street(m.span, lex)
+        cued = not street and m.choice is not None and m.choice.level in FINE and not m.within \
+            and _cue(m.span, lex.words["quarter_nouns"], lex) is not None
+        if not (street or cued):
+            continue
+        others = [r for r in resolved if r is not m and not _street(r.span, lex)]
+        city = _city_for(m, others, home)
+        if city is None or city == m.choice:
+            continue
+        named = {r.choice for r in others if r.choice and r.choice.level in FINE and r.choice.lat is not None}
+        if cued and (m.choice.lat is None or any(
+                km((c.lat, c.lon), (m.choice.lat, m.choice.lon)) <= FAR_KM for c in named)):
+            continue        # near a city the report names: the gazetteer's own neighbourhood
+        m.choice, m.within, m.host = city, m.span.text, None
+
+
 def _neighbourhoods(resolved: list[Mention], lex: Lexicon) -> None:
     """'le quartier de Saltivka': a locality the text calls a neighbourhood, a few km from a
     city the report names, lies in that city (its own GeoNames name is kept)."""
@@ -676,6 +724,7 @@ def find(doc: Doc, lang: str) -> list[Place]:
     taken |= {i for m in adjectives for i in range(m.span.start, m.span.end)}
     resolved += adjectives
     resolved.sort(key=lambda m: m.span.start)
+    _in_their_city(resolved, lex, home)
     unresolved = _unresolved(doc, lex, taken)
     for m in unresolved:
         if "site" in m.evidence:
@@ -688,7 +737,7 @@ def find(doc: Doc, lang: str) -> list[Place]:
             resolved.append(m)
             continue
         needed = {"site", "admin"} if _after_article(m.span, lex) else {"prep", "site", "admin"}
-        if m.evidence & needed and not m.evidence & {"per", "team"}:
+        if m.evidence & needed and not m.evidence & {"per", "team", "person_name"}:
             resolved.append(m)
     resolved.sort(key=lambda m: m.span.start)
     _neighbourhoods(resolved, lex)
