@@ -74,7 +74,7 @@ class Lexicon:
             "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
             "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
             "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types", "movement_verbs", "arrival_verbs",
-            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words", "etre_verbs", "quantity_nouns", "contact_verbs", "said_deps", "official_subject", "official_actor_types", "blast_words",
+            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words", "etre_verbs", "quantity_nouns", "wide_area", "contact_verbs", "said_deps", "official_subject", "official_actor_types", "blast_words",
             "attack_cues")}
         classes = {k: set(v) for k, v in lex.get("argument_classes", {}).items()}
         self.needs_subject = {k: classes[c] for k, c in lex.get("needs_subject", {}).items()}
@@ -1077,7 +1077,8 @@ def _find(doc, lang: str) -> list[Event]:
                 if name is None:
                     name, country = _frame_place(token, rivals, places, lex) or (name, country)
             else:
-                if place is None and not heading and DISCOURSE_PLACE:
+                wide = lemma in lex.sets["wide_area"]      # a storm or a quake strikes a region, not the city last named
+                if place is None and not heading and DISCOURSE_PLACE and not wide:
                     cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
                             and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
                             and r.i not in acting_roots and not _destination(r, lex) and not _bare_actor(r)
@@ -1087,7 +1088,7 @@ def _find(doc, lang: str) -> list[Event]:
                     if anchor is not None:
                         place = anchor[0]
                         place_guessed = True
-                name, country = _event_place(place, main_city, main_country)
+                name, country = _event_place(place, None if wide else main_city, main_country)
                 place_guessed = place_guessed or place is None
             guessed = date is None or _state_only(token, typ, time, lex)
             if guessed and status in ("occurred", "ongoing", "failed", "denied") and doc_date:
