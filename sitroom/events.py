@@ -1207,6 +1207,10 @@ def _absorb(kept: _Mention, new: _Mention) -> None:
         k.place, k.lat, k.lon = n.place, n.lat, n.lon   # a city within the region stated
 
 
+def _blast(ev: Event, lex: Lexicon) -> bool:
+    return (lex.form_lemma.get(ev.trigger.lower()) or ev.trigger.lower()) in lex.sets["blast_words"]
+
+
 def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
     """One event per happening: mentions of the same type whose dates and places agree are
     merged; a statement merges with the previous one of the same speaker country and date
@@ -1218,7 +1222,7 @@ def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
         ev = m.event
         if ev.type == "statement":
             continue
-        one_off = ev.type in lex.sets["one_off_types"]
+        one_off = ev.type in lex.sets["one_off_types"] or _blast(ev, lex)   # the explosion of the attack told
         same = next((k for k in kept if k.event.type == ev.type and _dates_agree(k, m, one_off)
                      and _places_agree(k, m, one_off)), None)
         if same is not None:
