@@ -80,6 +80,7 @@ class Lexicon:
         self.needs_subject = {k: classes[c] for k, c in lex.get("needs_subject", {}).items()}
         self.blocked_subjects = {k: classes[c] for k, c in lex.get("blocked_subjects", {}).items()}
         self.part_of = {k: set(v) for k, v in lex.get("part_of", {}).items()}
+        self.place_patient_type = lex.get("place_patient_type", {})
         self.reporting = set(resource(lang, "reporting").get("verbs", [])) | self.sets["contact_verbs"]
         self.blocked = {k: set(v) for k, v in lex.get("blocked_objects", {}).items()}
         self.context = {k: set(v) for k, v in lex.get("needs_context", {}).items()}
@@ -324,7 +325,9 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str =
         patients = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
         if token.dep_ in ("acl", "amod"):
             patients.append(token.head)
-        if patients and not any(_is_person(p, lex) for p in patients):
+        if token.pos_ == "NOUN":        # "la libération de X": X is what is freed
+            patients += [c for c in token.children if c.dep_ == "nmod" and _prep(c) in ("de", "d'", "du", "des")]
+        if patients and not any(_is_person(p, lex) and p.i not in place_tokens for p in patients):
             return False        # "libérant une vague": a thing set free, not people
     if lex.lemma_type.get(lemma) == "statement" and not _is_statement(token, lemma, lex, lang):
         return False
@@ -506,6 +509,8 @@ def _triggers(doc, text, lex: Lexicon, lang: str = "fr") -> list[tuple]:
         lemma = lex.lemma_of(token)
         if lemma and _acceptable(token, lemma, lex, place_tokens, lang):
             found.append((token, lex.lemma_type[lemma], lemma))
+        elif lemma in lex.place_patient_type and _place_patient(token, place_tokens):
+            found.append((token, lex.place_patient_type[lemma], lemma))   # "la libération de Mossoul": its capture
     found += _vehicle_triggers(doc, lex, found, {t.i for t, _, _ in found} | covered)
     found.sort(key=lambda f: f[0].i)
     return _drop_nested(_retype_blasts(doc, found, lex), lex)
@@ -542,6 +547,13 @@ def _retype_blasts(doc, found: list, lex: Lexicon) -> list:
                 continue
         out.append((token, typ, lemma))
     return out
+
+
+def _place_patient(token, place_tokens: dict) -> bool:
+    """Whether what the trigger acts on is a place (its object, passive subject, "de" noun or
+    the noun it describes)."""
+    heads = _patients(token) + [c for c in token.children if c.dep_ == "nmod" and _prep(c) in ("de", "d'", "du", "des")]
+    return any(t.i in place_tokens for t in heads)
 
 
 def _vehicle_triggers(doc, lex: Lexicon, found: list, taken: set[int]) -> list[tuple]:
