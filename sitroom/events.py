@@ -74,8 +74,9 @@ class Lexicon:
             "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
             "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
             "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types", "movement_verbs", "arrival_verbs",
-            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words", "etre_verbs", "quantity_nouns", "wide_area", "contact_verbs", "said_deps", "official_subject", "official_actor_types", "blast_words",
-            "attack_cues")}
+            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words",
+            "etre_verbs", "quantity_nouns", "wide_area", "contact_verbs", "said_deps", "official_subject",
+            "official_actor_types", "blast_words", "attack_cues")}
         classes = {k: set(v) for k, v in lex.get("argument_classes", {}).items()}
         self.needs_subject = {k: classes[c] for k, c in lex.get("needs_subject", {}).items()}
         self.blocked_subjects = {k: classes[c] for k, c in lex.get("blocked_subjects", {}).items()}
@@ -357,7 +358,8 @@ def _generic(token, lex: Lexicon) -> bool:
 def _count(token) -> float:
     """The value of a number written in digits ("426 000", "1.200"), else 0."""
     digits = "".join(ch for ch in token.text if ch.isdigit())
-    return float(digits) if digits and token.text.replace("\u202f", "").replace(" ", "").replace(".", "").isdigit() else 0
+    plain = token.text.replace("\u202f", "").replace(" ", "").replace(".", "")
+    return float(digits) if digits and plain.isdigit() else 0
 
 
 def _patients(token) -> list:
@@ -782,8 +784,9 @@ def _reported_from(root, trigger, lex: Lexicon) -> bool:
             return False
         reports = t.lemma_.lower() in lex.reporting or t.lower_ in lex.reporting
         if t.pos_ in ("VERB", "AUX") or reports:
-            return reports and prev.dep_ not in lex.sets["said_deps"] and not prev.dep_.startswith(("nsubj", "obl:agent")) \
-                and not any(c.dep_ in ("obj", "nsubj:pass") and lex.lemma_of(c) for c in t.children)
+            happening = any(c.dep_ in ("obj", "nsubj:pass") and lex.lemma_of(c) for c in t.children)
+            return reports and not happening and prev.dep_ not in lex.sets["said_deps"] \
+                and not prev.dep_.startswith(("nsubj", "obl:agent"))
     return False
 
 
@@ -1089,7 +1092,7 @@ def _find(doc, lang: str) -> list[Event]:
                 if name is None:
                     name, country = _frame_place(token, rivals, places, lex) or (name, country)
             else:
-                wide = lemma in lex.sets["wide_area"]      # a storm or a quake strikes a region, not the city last named
+                wide = lemma in lex.sets["wide_area"]   # a quake strikes a region, not the city last named
                 if place is None and not heading and DISCOURSE_PLACE and not wide:
                     cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
                             and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
