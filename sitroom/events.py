@@ -70,7 +70,16 @@ class Lexicon:
             "excluded_place_preps", "people_nouns", "place_or_bare", "not_reflexive", "reflexive_words",
             "distance_words", "direction_words", "direction_preps", "clause_deps", "frame_preps",
             "target_place_preps", "target_types", "locative_preps", "impersonal_subjects", "announce_verbs", "person_words", "destination_words",
-            "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types", "movement_verbs", "arrival_verbs")}
+            "non_anchor_time_preps", "one_off_types", "experiencer_verbs", "complementizers", "state_types", "movement_verbs", "arrival_verbs",
+            "person_object_if_any", "generic_words", "statistic_words", "way_words", "official_words",
+            "etre_verbs", "quantity_nouns", "wide_area", "contact_verbs", "said_deps", "official_subject",
+            "official_actor_types", "blast_words", "attack_cues")}
+        classes = {k: set(v) for k, v in lex.get("argument_classes", {}).items()}
+        self.needs_subject = {k: classes[c] for k, c in lex.get("needs_subject", {}).items()}
+        self.blocked_subjects = {k: classes[c] for k, c in lex.get("blocked_subjects", {}).items()}
+        self.part_of = {k: set(v) for k, v in lex.get("part_of", {}).items()}
+        self.place_patient_type = lex.get("place_patient_type", {})
+        self.reporting = set(resource(lang, "reporting").get("verbs", [])) | self.sets["contact_verbs"]
         self.blocked = {k: set(v) for k, v in lex.get("blocked_objects", {}).items()}
         self.context = {k: set(v) for k, v in lex.get("needs_context", {}).items()}
         self.plover = lex.get("plover_by_lemma", {})
@@ -279,6 +288,9 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str) 
                          if c.dep_ in ("nmod", "flat:name", "appos") and _prep(c) in ("de", "d'", "")]
         if not any(t.i in place_tokens for t in reach):
             return False
+    if lemma in lex.sets["place_or_bare"] and any(
+            c.dep_ == "det" and "Yes" in c.morph.get("Poss") for c in token.children):
+        return False            # "son siège de Londres": a headquarters
     if lemma in lex.sets["place_or_bare"]:
         nmods = [c for c in token.children if c.dep_ == "nmod" and _prep(c) in lex.sets["origin_preps"]]
         if any(not any(t.i in place_tokens for t in c.subtree) for c in nmods):
@@ -287,20 +299,102 @@ def _acceptable(token, lemma: str, lex: Lexicon, place_tokens: dict, lang: str) 
     if (lemma in people or lex.form_lemma.get(token.lower_) in people or token.lemma_.lower() in people) \
             and _names_people(token, place_tokens):
         return False
+    if not _subject_fits(token, lemma, lex):
+        return False
+    if lemma in lex.sets["person_object_if_any"] and any(
+            not _is_person(o, lex) for o in objects if o.dep_ in ("obj", "nsubj:pass")):
+        return False        # "rassembler des informations": things gathered, not people
+    if lemma in lex.sets["official_subject"] and not _official_subject(token, lex):
+        return False        # "des jeunes se rendent dans les zones sinistrées": a trip, not a visit
     if lemma in lex.sets["needs_person_object"]:
         if token.pos_ == "VERB" and not objects and token.dep_ not in ("acl", "amod", "advcl"):
             return False
         patients = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
         if token.dep_ in ("acl", "amod"):
             patients.append(token.head)
-        if patients and not any(_is_person(p, lex) for p in patients):
+        if token.pos_ == "NOUN":        # "la libération de X": X is what is freed
+            patients += [c for c in token.children if c.dep_ == "nmod" and _prep(c) in ("de", "d'", "du", "des")]
+        if patients and not any(_is_person(p, lex) and p.i not in place_tokens for p in patients):
             return False        # "libérant une vague": a thing set free, not people
     if lex.lemma_type.get(lemma) == "statement" and not _is_statement(token, lemma, lex, lang):
+        return False
+    if lex.lemma_type.get(lemma) != "statement" and _generic(token, lex):
         return False
     if lemma in lex.sets["needs_plural_or_det"] and token.pos_ == "NOUN":
         if "Plur" not in token.morph.get("Number") and not any(c.dep_ == "det" for c in token.children):
             return False
     return True
+
+
+def _generic(token, lex: Lexicon) -> bool:
+    """A happening spoken of as a kind, in a statistic or a habit ("ces accidents surviennent
+    fréquemment", "une moyenne de dix morts par jour"), not one that took place."""
+    if token.pos_ == "NOUN" and any(c.dep_ == "nummod" and _count(c) >= 50 for c in token.children):
+        return True         # "quelque 400 000 accidents": a tally of many, not one happening
+    doc, clause = token.doc, [token, *token.ancestors]
+    words = {c for t in clause for c in t.children} | set(clause)
+    lowers = {t.lower_ for t in words} | {f"{t.lower_} {doc[t.i + 1].lower_}" for t in words if t.i + 1 < len(doc)}
+    if lowers & lex.sets["generic_words"]:
+        return True
+    sent = token.sent
+    pairs = {f"{a.lower_} {b.lower_}" for a, b in zip(sent, sent[1:])} | {t.lower_ for t in sent}
+    return bool(pairs & lex.sets["statistic_words"])
+
+
+def _count(token) -> float:
+    """The value of a number written in digits ("426 000", "1.200"), else 0."""
+    digits = "".join(ch for ch in token.text if ch.isdigit())
+    plain = token.text.replace("\u202f", "").replace(" ", "").replace(".", "")
+    return float(digits) if digits and plain.isdigit() else 0
+
+
+def _patients(token) -> list:
+    """Who or what a verb or participle acts on: its object, its passive subject, or the noun
+    a participle describes."""
+    out = [c for c in token.children if c.dep_ in ("obj", "nsubj:pass")]
+    if token.dep_ in ("acl", "amod") and token.head.i != token.i:
+        out.append(token.head)
+    return out
+
+
+def _subjects(token) -> list:
+    """Who or what does or undergoes an intransitive verb: its subject, the antecedent of a
+    relative "qui", or the noun a participle describes."""
+    subj = [c for c in token.children if c.dep_ in ("nsubj", "nsubj:pass")]
+    if token.dep_ in ("acl", "amod", "acl:relcl") and token.head.i != token.i and (
+            not subj or any("Rel" in c.morph.get("PronType") for c in subj)):
+        return [token.head]
+    if not subj and token.head.i != token.i and (token.dep_ in ("xcomp", "conj") or (
+            token.dep_ == "advcl" and "Inf" in token.morph.get("VerbForm"))):
+        return _subjects(token.head)         # "… a quitté la route avant de s'écraser"
+    return subj
+
+
+def _subject_fits(token, lemma: str, lex: Lexicon) -> bool:
+    """Whether the subject is of the class the trigger needs ("un immeuble s'effondre", "un
+    train percute…") and not of a class it excludes ("la pluie s'est abattue")."""
+    need, blocked = lex.needs_subject.get(lemma), lex.blocked_subjects.get(lemma)
+    if need is None and blocked is None:
+        return True
+    subjects = _subjects(token)
+    if not subjects:       # a subject the parse lost: the words of the clause before the verb
+        subjects = [t for t in token.sent if t.i < token.i and t.pos_ == "NOUN"]
+    words = {w for s in subjects for w in (s.lemma_.lower(), s.lower_)}
+    if need is not None and not words & need:
+        return False
+    return not (blocked is not None and words & blocked)
+
+
+def _official_subject(token, lex: Lexicon) -> bool:
+    """A subject that is a government, an army or an international body (an official visit)."""
+    doc = token.doc
+    for s in _subjects(token):
+        if s.lemma_.lower() in lex.sets["official_words"] or s.lower_ in lex.sets["official_words"]:
+            return True
+        lo, hi = s.left_edge.idx, s.right_edge.idx + len(s.right_edge)
+        if any(a.type in lex.sets["official_actor_types"] and lo <= a.start < hi for a in doc._.actors or []):
+            return True
+    return False
 
 
 def _is_person(token, lex: Lexicon) -> bool:
@@ -309,6 +403,8 @@ def _is_person(token, lex: Lexicon) -> bool:
         return True
     if any(c.pos_ == "NUM" or c.like_num for c in token.children):
         return True
+    if token.lemma_.lower() in lex.sets["quantity_nouns"]:      # "des centaines de migrants"
+        return any(c.dep_ == "nmod" and _is_person(c, lex) for c in token.children)
     return token.lemma_.lower() in lex.sets["person_words"] or token.lower_ in lex.sets["person_words"]
 
 
@@ -401,9 +497,51 @@ def _triggers(doc, text, lex: Lexicon, lang: str) -> list[tuple]:
         lemma = lex.lemma_of(token)
         if lemma and _acceptable(token, lemma, lex, place_tokens, lang):
             found.append((token, lex.lemma_type[lemma], lemma))
+        elif lemma in lex.place_patient_type and _place_patient(token, place_tokens):
+            found.append((token, lex.place_patient_type[lemma], lemma))   # "la libération de Mossoul": its capture
     found += _vehicle_triggers(doc, lex, found, {t.i for t, _, _ in found} | covered)
     found.sort(key=lambda f: f[0].i)
-    return _drop_nested(found, lex)
+    return _drop_nested(_retype_blasts(doc, found, lex), lex)
+
+
+def _part_of(lemma: str, found: list, lex: Lexicon) -> bool:
+    """A consequence (a building that collapses, an "accident") of a happening of another kind
+    the report tells (an earthquake, a strike) is part of it, not an event of its own."""
+    causes = lex.part_of.get(lemma)
+    return bool(causes) and any(typ in causes and other not in lex.part_of and other not in lex.sets["blast_words"]
+                                for _, typ, other in found)
+
+
+def _retype_blasts(doc, found: list, lex: Lexicon) -> list:
+    """An explosion is the attack the report speaks of (a bombing, a suicide attack), a part of
+    the fighting its paragraph tells (detonations heard during combat), else an accident; a
+    consequence of another happening is part of it."""
+    blasts = lex.sets["blast_words"]
+    if not any(lemma in blasts or lemma in lex.part_of for _, _, lemma in found):
+        return found
+    words = {t.lower_ for t in doc} | {t.lemma_.lower() for t in doc}
+    attack = bool(words & lex.sets["attack_cues"]) or any(
+        typ == "attack" and lemma not in blasts for _, typ, lemma in found)
+    paras = _paragraphs(doc.text)
+    fighting = {paras[bisect_right(paras, t.idx) - 1] for t, typ, _ in found if typ == "battle"}
+    out = []
+    for token, typ, lemma in found:
+        if _part_of(lemma, found, lex):
+            continue
+        if lemma in blasts:
+            if attack:
+                typ = "attack"
+            elif paras[bisect_right(paras, token.idx) - 1] in fighting:
+                continue
+        out.append((token, typ, lemma))
+    return out
+
+
+def _place_patient(token, place_tokens: dict) -> bool:
+    """Whether what the trigger acts on is a place (its object, passive subject, "de" noun or
+    the noun it describes)."""
+    heads = _patients(token) + [c for c in token.children if c.dep_ == "nmod" and _prep(c) in ("de", "d'", "du", "des")]
+    return any(t.i in place_tokens for t in heads)
 
 
 def _vehicle_triggers(doc, lex: Lexicon, found: list, taken: set[int]) -> list[tuple]:
@@ -422,8 +560,8 @@ def _vehicle_triggers(doc, lex: Lexicon, found: list, taken: set[int]) -> list[t
         near = [*verb.children, *(verb.head.children if verb.dep_ == "xcomp" else [])]   # "doit partir"
         movers = [c for c in near if c.i < verb.i and c.pos_ == "NOUN"
                   and c.lemma_.lower() in vehicles and not any(g.dep_ == "case" for g in c.children)]
-        if not movers:
-            continue
+        if not movers or any(c.dep_ == "obj" and c.lemma_.lower() in lex.sets["way_words"] for c in verb.children):
+            continue        # "le car a quitté la route": an accident, not a departure
         carried = [t for m in movers for t in m.subtree]
         typ = _cargo_type(carried, cargo) or next(
             (vehicles[t.lemma_.lower()] for t in carried if vehicles.get(t.lemma_.lower())), None) \
@@ -608,7 +746,7 @@ def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
             continue
         if p.level == "country" and r.i in agents or r.i in acting:
             continue
-        if typ != "statement" and _crosses_clause(trigger, r, lex):
+        if typ != "statement" and (_crosses_clause(trigger, r, lex) or _reported_from(r, trigger, lex)):
             continue
         if typ in lex.sets["origin_types"] and _toward(trigger, r, lex):
             continue            # people are evacuated or flee from a place, not to it
@@ -616,6 +754,38 @@ def _usable_places(trigger, typ, places, lex: Lexicon, actors, lang) -> list:
             continue
         out.append((p, r))
     return out
+
+
+def _reported_from(root, trigger, lex: Lexicon) -> bool:
+    """Where a source speaks or is reached from ("a déclaré à Genève", "joint depuis Amman",
+    "le porte-parole, depuis son siège de Londres"), not where what it tells happened: the
+    first verb above the place reports, the place is not in what it says, and the verb does
+    not take a happening as its object ("des combats ont été signalés à X")."""
+    t, prev = root, root
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        prev, t = t, t.head
+        if trigger is not None and t.i == trigger.i:
+            return False
+        reports = t.lemma_.lower() in lex.reporting or t.lower_ in lex.reporting
+        if t.pos_ in ("VERB", "AUX") or reports:
+            happening = any(c.dep_ in ("obj", "nsubj:pass") and lex.lemma_of(c) for c in t.children)
+            return reports and not happening and prev.dep_ not in lex.sets["said_deps"] \
+                and not prev.dep_.startswith(("nsubj", "obl:agent"))
+    return False
+
+
+def _spoken_from(doc, place, lex: Lexicon) -> bool:
+    """A place named as where a source speaks or was reached from ("joint depuis Amman")."""
+    root = _root(doc, place.start, place.end)
+    return root is not None and _reported_from(root, None, lex)
+
+
+def _dateline(place, text: str) -> bool:
+    """A dateline's city ("AMMAN (AFP) –"): written in capitals at the start of a line."""
+    line_start = text.rfind("\n", 0, place.start) + 1
+    return place.text.isupper() and not text[line_start:place.start].strip()
 
 
 def _moved_from(trigger, root, lex: Lexicon) -> bool:
@@ -689,12 +859,14 @@ def _conj_places(place, usable, locative) -> list:
             and p.name and p.name != place.name and _prep(r) in locative]
 
 
-def _main_places(doc) -> tuple[object, str | None]:
-    """The report's most-mentioned city (datelines aside) and most-mentioned country."""
+def _main_places(doc, lex: Lexicon) -> tuple[object, str | None]:
+    """The report's most-mentioned city (datelines and where sources speak from aside) and
+    most-mentioned country."""
     places = doc._.places or []
+    told = [p for p in places if not _spoken_from(doc, p, lex)]      # a city only spoken from is not the scene
     cities = Counter(p.name for p in places if p.level == "city" and p.name and not p.within
-                     and not p.text.isupper())
-    countries = Counter(p.country for p in places if p.country)
+                     and not p.text.isupper() and any(q.name == p.name for q in told))
+    countries = Counter(p.country for p in places if p.country and any(q.country == p.country for q in told))
     city = None
     if cities:
         name = cities.most_common(1)[0][0]
@@ -719,8 +891,7 @@ def _status(trigger, typ, time, sent, lex: Lexicon, doc_date) -> str:
     if words & st["hypothetical_words"] or ("Cnd" in trigger.morph.get("Mood") and
                                             {c.lemma_.lower() for c in trigger.children} & st["hypothetical_modal"]):
         return "hypothetical"
-    future = any("Fut" in t.morph.get("Tense") or "Cnd" in t.morph.get("Mood")
-                 for t in chain[:3] for t in [t, *[c for c in t.children if c.pos_ == "AUX"]])
+    future = any(_future(t, lex) for t in chain[:3])
     date = _day(time.value) if time is not None else None
     window = {t.lower_ for t in sent if abs(t.i - trigger.i) <= 12}
     if (future or time_words & st["planning_words"] or (words | window) & st["planning_words"]
@@ -730,6 +901,16 @@ def _status(trigger, typ, time, sent, lex: Lexicon, doc_date) -> str:
     if time_words & st["ongoing_words"] or words & st["ongoing_words"]:
         return "ongoing"
     return lex.default_status.get(typ, "occurred")
+
+
+def _future(verb, lex: Lexicon) -> bool:
+    """A future or a conditional; a past conditional ("seraient morts", "aurait explosé") is the
+    reportative conditional of news, a past happening told at second hand."""
+    auxes = [c for c in verb.children if c.pos_ == "AUX"]
+    if "Fin" not in verb.morph.get("VerbForm") and verb.pos_ != "AUX" and any("Cnd" in a.morph.get("Mood") and (
+            a.dep_ == "aux:tense" or verb.lemma_.lower() in lex.sets["etre_verbs"]) for a in auxes):
+        return any("Fut" in a.morph.get("Tense") for a in auxes)
+    return any("Fut" in t.morph.get("Tense") or "Cnd" in t.morph.get("Mood") for t in [verb, *auxes])
 
 
 # ------------------------------------------------------------------ roles
@@ -839,7 +1020,7 @@ def _find(doc, lang: str) -> list[Event]:
     actors = doc._.actors or []
     figures = doc._.figures or []
     doc_date = doc._.date
-    main_city, main_country = _main_places(doc)
+    main_city, main_country = _main_places(doc, lex)
     triggers = _triggers(doc, text, lex, lang)
     if not triggers:
         return []
@@ -894,16 +1075,18 @@ def _find(doc, lang: str) -> list[Event]:
                 if name is None:
                     name, country = _frame_place(token, rivals, places, lex) or (name, country)
             else:
-                if place is None and not heading and DISCOURSE_PLACE:
+                wide = lemma in lex.sets["wide_area"]   # a quake strikes a region, not the city last named
+                if place is None and not heading and DISCOURSE_PLACE and not wide:
                     cand = [(p, r) for p, r in place_roots if p.level in CITY_LEVELS
                             and not (r.dep_ == "nsubj" and kinds.get(r.head.i) == "statement")
-                            and r.i not in acting_roots and not _destination(r, lex) and not _bare_actor(r)]
+                            and r.i not in acting_roots and not _destination(r, lex) and not _bare_actor(r)
+                            and not _reported_from(r, None, lex) and not _dateline(p, text)]
                     cand = _usable_places(token, typ, cand, lex, actors, lang)
                     anchor = _discourse(cand, sent.start_char, para_start, heading_ranges)
                     if anchor is not None:
                         place = anchor[0]
                         place_guessed = True
-                name, country = _event_place(place, main_city, main_country)
+                name, country = _event_place(place, None if wide else main_city, main_country)
                 place_guessed = place_guessed or place is None
             guessed = date is None or _state_only(token, typ, time, lex)
             if guessed and status in ("occurred", "ongoing", "failed", "denied") and doc_date:
@@ -1029,6 +1212,10 @@ def _absorb(kept: _Mention, new: _Mention) -> None:
         k.place, k.lat, k.lon = n.place, n.lat, n.lon   # a city within the region stated
 
 
+def _blast(ev: Event, lex: Lexicon) -> bool:
+    return (lex.form_lemma.get(ev.trigger.lower()) or ev.trigger.lower()) in lex.sets["blast_words"]
+
+
 def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
     """One event per happening: mentions of the same type whose dates and places agree are
     merged; a statement merges with the previous one of the same speaker country and date
@@ -1040,7 +1227,7 @@ def _merge(mentions: list[_Mention], lex: Lexicon) -> list[Event]:
         ev = m.event
         if ev.type == "statement":
             continue
-        one_off = ev.type in lex.sets["one_off_types"]
+        one_off = ev.type in lex.sets["one_off_types"] or _blast(ev, lex)   # the explosion of the attack told
         same = next((k for k in kept if k.event.type == ev.type and _dates_agree(k, m, one_off)
                      and _places_agree(k, m, one_off)), None)
         if same is not None:

@@ -27,6 +27,7 @@ NAME_LABELS = {"LOC", "GPE"}
 FINE = ("city", "below_city")
 NEIGHBOURHOOD_KM = 15.0        # a named neighbourhood lies at most this far from its city's point
 HOST_FACTOR = 3                # and its city is at least this many times more populous
+FAR_KM = 50.0                  # a neighbourhood's namesake this far from the text's city is another place
 HOME_BEATS = 1_000_000         # a foreign namesake this populous still wins over a town of the report's country
 
 
@@ -76,7 +77,13 @@ def _countries() -> tuple[Entry, ...]:
 def _lexicon_entries(lex: Lexicon, k: str) -> list[Entry]:
     out = []
     for english, country in lex.names.get(k, ()):
-        e = _country(country) if not english else gazetteer().find(english, country)
+        if not english:
+            e = _country(country)
+        elif country is None:       # a region across countries, before a town of its name ("Middle East")
+            e = next((h for h in gazetteer().lookup(english) if h.country is None and key(h.name) == key(english)),
+                     None) or gazetteer().find(english)
+        else:
+            e = gazetteer().find(english, country)
         if e is not None:
             out.append(e)
     return out
@@ -93,7 +100,7 @@ class Mention:
     choice: Entry | None = None
     within: str | None = None
     keep: bool = True
-    host: Entry | None = None         # the city a named neighbourhood lies in
+    host: Entry | None = None         # the city a named neighbourhood lies in (for an unknown name: its region)
 
 
 def _capitalised(t: Token) -> bool:
@@ -123,7 +130,7 @@ def _lookup(k: str, lex: Lexicon, namelike: bool) -> tuple[list[Entry], str]:
     """Gazetteer entries for a name key, and how they were found."""
     gaz = gazetteer()
     variants = _variants(k, lex)
-    if any(v in lex.not_places or v in lex.adjectives for v in variants):
+    if any(v in lex.not_places or v in lex.adjectives and v not in lex.names for v in variants):
         return [], "none"
     for v in variants:
         hits = _lexicon_entries(lex, v)
@@ -160,6 +167,10 @@ def _whole_name(span: Span, run_end: int, lex: Lexicon) -> bool:
     doc, w = span.doc, lex.words
     common = w["org_nouns"] | w["neighbourhood_nouns"] | w["settlement_nouns"] | w["admin_nouns"]
     outside = [doc[j] for j in range(span.end, run_end)]
+    for n, t in enumerate(outside):     # "Kaboul en Afghanistan": a place, then the country it lies in
+        if t.lower_ in w["name_connectors"] and key(doc[t.i + 1:run_end].text) in lex.names:
+            outside = outside[:n]
+            break
     j = span.start - 1
     if j >= 0 and doc[j].lower_ in w["of_connectors"]:
         j = -1                       # "l'usine Zenit de Kherson": a name of its own after "de"
@@ -289,6 +300,8 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
         m.evidence.add("ner")
     if "PER" in labels:
         m.evidence.add("per")
+    if key(span.text) in _person_parts(span.doc):
+        m.evidence.add("person_name")
     if labels & {"ORG", "MISC"}:
         m.evidence.add("org")
     prev = _prev_words(span, 3)
@@ -314,6 +327,18 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
         m.evidence.add("orgname")
     if _team_pair(span, lex):
         m.evidence.add("team")
+
+
+def _person_parts(doc: Doc) -> frozenset[str]:
+    """Keys of the words of the full person names the report gives ("Florence Aubenas",
+    "François Hollande"): alone, they name the person again, not a place."""
+    parts = doc.user_data.get("sitroom_person_parts")
+    if parts is None:
+        names = [e for e in doc.ents if e.label_ == "PER" and len(e) >= 2
+                 and all(_capitalised(t) and t.text.replace("-", "").isalpha() for t in e)]
+        parts = frozenset(key(t.text) for e in names for t in e if len(t.text) > 2)
+        doc.user_data["sitroom_person_parts"] = parts
+    return parts
 
 
 def _team_pair(span: Span, lex: Lexicon) -> bool:
@@ -348,6 +373,8 @@ def _plausible(m: Mention, ctx: Counter) -> bool:
     """Whether a match is a place here rather than a person, a word or part of an organisation's name."""
     ev, c = m.evidence, m.choice
     if c is None or ev & {"title", "team"}:
+        return False
+    if "person_name" in ev and not ev & {"site", "admin"}:
         return False
     if "orgname" in ev and all(t.pos_ == "NOUN" for t in m.span if _capitalised(t)):
         return False                     # "ministère de la Défense": a portfolio, not a place
@@ -576,7 +603,7 @@ def _city_for(m: Mention, resolved: list[Mention], home: str | None = None) -> E
     speaker, "Washington a salué…", is not where the report's sites are)."""
     sent = m.span.sent
     after = [r for r in resolved if r.choice and r.choice.level in FINE
-             and m.span.end <= r.span.start < min(sent.end, m.span.end + 15)]
+             and m.span.end <= r.span.start < min(sent.end, m.span.end + 15) and not _destination(r.span)]
     if after:
         return after[0].choice
     before = [r for r in resolved if r.choice and r.choice.level in FINE and r.span.end <= m.span.start]
@@ -587,15 +614,69 @@ def _city_for(m: Mention, resolved: list[Mention], home: str | None = None) -> E
     return cities.most_common(1)[0][0] if cities else None
 
 
+def _destination(span: Span) -> bool:
+    """A place named as where people or things go ("vers Idleb", "en direction d'Idleb"): not
+    the city a site named before it lies in."""
+    words = lexicon(span.doc.lang_).words["destination_words"]
+    return any(span.doc[k].lower_.replace("’", "'") in words for k in range(max(span.start - 3, 0), span.start))
+
+
+def _region_for(m: Mention, resolved: list[Mention], home: str | None) -> Entry | None:
+    """The division, region or country the text puts an unknown name in ("X, dans la province
+    d'Idleb", "le village de X, en Syrie"): the nearest one named in its sentence, else the
+    report's own country."""
+    sent = m.span.sent
+    near = [r for r in resolved if r.choice and r.choice.level in ("admin1", "region", "country")
+            and sent.start <= r.span.start < sent.end and r is not m]
+    if near:
+        return min(near, key=lambda r: (r.span.start < m.span.start, abs(r.span.start - m.span.start),
+                                        r.choice.level == "country")).choice
+    return _country(home) if home else None
+
+
 def _place(m: Mention) -> Place:
     c, span = m.choice, m.span
-    if c is None:
+    if c is None:       # a place no gazetteer knows keeps the text's name, in the region the text names
+        r = m.host
         return Place(text=span.text, start=span.start_char, end=span.end_char, resolved=False,
-                     within=m.within)
+                     within=m.within, name=span.text, country=r.country if r else None,
+                     lat=r.lat if r else None, lon=r.lon if r else None,
+                     level="admin1" if "admin" in m.evidence else "city" if "site" in m.evidence else None)
     host = m.host
     return Place(text=span.text, start=span.start_char, end=span.end_char, name=c.name, country=c.country,
                  lat=c.lat, lon=c.lon, geonameid=c.geonameid, level="below_city" if host else c.level,
                  resolved=True, within=m.within, city=host.name if host else None)
+
+
+def _street(span: Span, lex: Lexicon) -> bool:
+    """A name right after a street noun ("rue Bichat", "rue de la Fontaine", "place de la
+    République"): a street, not the town of that name."""
+    w = lex.words
+    prev = [t.lower_.replace("’", "'") for t in _prev_words(span, 3)]
+    while prev and (prev[-1] in w["articles"] or prev[-1] in w["of_connectors"]):
+        prev.pop()
+    return bool(prev) and prev[-1] in w["street_nouns"] and len(_prev_words(span, 3)) - len(prev) <= 2
+
+
+def _in_their_city(resolved: list[Mention], lex: Lexicon, home: str | None) -> None:
+    """Streets, and neighbourhoods whose namesake in the gazetteer lies far from every city
+    the report names ("le quartier Noailles" of a Marseille report), lie in the city the text
+    puts them in."""
+    for m in resolved:
+        street = _street(m.span, lex)
+        cued = not street and m.choice is not None and m.choice.level in FINE and not m.within \
+            and _cue(m.span, lex.words["quarter_nouns"], lex) is not None
+        if not (street or cued):
+            continue
+        others = [r for r in resolved if r is not m and not _street(r.span, lex)]
+        city = _city_for(m, others, home)
+        if city is None or city == m.choice:
+            continue
+        named = {r.choice for r in others if r.choice and r.choice.level in FINE and r.choice.lat is not None}
+        if cued and (m.choice.lat is None or any(
+                km((c.lat, c.lon), (m.choice.lat, m.choice.lon)) <= FAR_KM for c in named)):
+            continue        # near a city the report names: the gazetteer's own neighbourhood
+        m.choice, m.within, m.host = city, m.span.text, None
 
 
 def _neighbourhoods(resolved: list[Mention], lex: Lexicon) -> None:
@@ -643,6 +724,7 @@ def find(doc: Doc, lang: str) -> list[Place]:
     taken |= {i for m in adjectives for i in range(m.span.start, m.span.end)}
     resolved += adjectives
     resolved.sort(key=lambda m: m.span.start)
+    _in_their_city(resolved, lex, home)
     unresolved = _unresolved(doc, lex, taken)
     for m in unresolved:
         if "site" in m.evidence:
@@ -655,8 +737,11 @@ def find(doc: Doc, lang: str) -> list[Place]:
             resolved.append(m)
             continue
         needed = {"site", "admin"} if _after_article(m.span, lex) else {"prep", "site", "admin"}
-        if m.evidence & needed and not m.evidence & {"per", "team"}:
+        if m.evidence & needed and not m.evidence & {"per", "team", "person_name"}:
             resolved.append(m)
     resolved.sort(key=lambda m: m.span.start)
     _neighbourhoods(resolved, lex)
+    for m in resolved:
+        if m.choice is None:
+            m.host = _region_for(m, resolved, home)
     return [_place(m) for m in resolved]

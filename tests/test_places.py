@@ -28,6 +28,17 @@ def test_neighbourhood_keeps_its_name(nlp):
     assert site.name == "Homs" and site.within == "Bab Zouhair"
 
 
+@pytest.mark.parametrize("text,name,country,level", [
+    ("Des frappes ont visé le village de Kafr Zoubeir, dans la province d'Idleb.", "Kafr Zoubeir", "SY", "city"),
+    ("Un séisme a secoué la province de Xandaria, dans l'ouest de la Chine.", "Xandaria", "CN", "admin1"),
+], ids=["village-in-province", "province-in-country"])
+def test_unknown_place_keeps_its_name_and_region(nlp, text, name, country, level):
+    """A place no gazetteer knows stays in the record, in the region the text names."""
+    place = next(p for p in places.find(nlp(text), "fr") if p.text == name)
+    assert not place.resolved and (place.name, place.country, place.level) == (name, country, level)
+    assert place.lat is not None
+
+
 def test_odd_input(nlp):
     assert places.find(nlp(""), "fr") == []
     assert isinstance(places.find(nlp("!!! ... \n\n 12 34"), "fr"), list)
