@@ -1275,39 +1275,58 @@ def parse_iso(value):
         return None
 
 
-def dateline(doc, matches, lex: Lexicon):
-    """The first full date (day, month, year) in the report's first lines."""
-    limit = 0
-    lines = 0
-    for line in doc.text.split("\n"):
+def line_limit(text: str, lines: int) -> int:
+    """The offset where the text's first `lines` non-empty lines end."""
+    limit = seen = 0
+    for line in text.split("\n"):
         limit += len(line) + 1
-        if line.strip():
-            lines += 1
-        if lines >= lex.d["dateline_lines"]:
+        seen += bool(line.strip())
+        if seen >= lines:
             break
+    return limit
+
+
+def full_date(m: Match) -> bool:
+    s = m.spec
+    if not (s.kind == "date" and s.year and s.month and s.day):
+        return False
+    try:
+        Date(s.year, s.month, s.day)
+    except ValueError:
+        return False
+    return True
+
+
+def dateline(doc, matches, lex: Lexicon):
+    """The report's date: a full date (day, month, year) after a publication word ('Publié le')
+    in the page's header lines, else the first full date in its first lines."""
+    header = line_limit(doc.text, lex.d["publication_lines"])
+    top = line_limit(doc.text, lex.d["dateline_lines"])
+    first = None
     for _, words, m in matches:
-        if words[m.start].start > limit:
+        if words[m.start].start > header:
             break
-        s = m.spec
-        if s.kind == "date" and s.year and s.month and s.day:
-            try:
-                Date(s.year, s.month, s.day)
-            except ValueError:
-                continue
+        if not full_date(m):
+            continue
+        if any(w.norm in lex.lists["publication_words"] for w in words[max(0, m.core - 3):m.core]):
             return m
-    return None
+        if first is None and words[m.start].start <= top:
+            first = m
+    return first
 
 
 def infer_date(matches, lex: Lexicon):
-    """A weekday with day and month ('jeudi 15 décembre') fixes the year nearest the years named."""
-    years = [m.spec.year for _, _, m in matches if m.spec.year]
+    """A weekday with day and month ('jeudi 15 décembre') fixes the year. The years the text
+    tells as past or present ('depuis 2012') bound it from below: the first fitting year from
+    the latest of them on; else the years it tells as future bound it from above."""
+    past, future = stated_years(matches, lex)
+    if not past and not future:
+        return None
+    centre, order = (max(past), range(0, 29)) if past else (min(future), range(0, -29, -1))
     for _, _, m in matches:
         s = m.spec
         if s.weekday is not None and s.day and s.month and not s.year:
-            centre = max(years) if years else None
-            if centre is None:
-                continue
-            for delta in sorted(range(-6, 7), key=lambda d: (abs(d), -d)):
+            for delta in order:
                 try:
                     day = Date(centre + delta, s.month, s.day)
                 except ValueError:
@@ -1315,3 +1334,16 @@ def infer_date(matches, lex: Lexicon):
                 if day.weekday() == s.weekday:
                     return day
     return None
+
+
+def stated_years(matches, lex: Lexicon) -> tuple[list, list]:
+    """The years the text names: (those told as past or present, those told as future)."""
+    past, future = [], []
+    for sent, words, m in matches:
+        if not m.spec.year:
+            continue
+        head = words[m.core].tok
+        ahead = m.prep in lex.d["future_prepositions"] or tense(head, lex, sent) == "future" \
+            or governed_by_modal(head, lex)
+        (future if ahead else past).append(m.spec.year)
+    return past, future
