@@ -53,6 +53,8 @@ class Lexicon:
         self.sets = self.phrases(data["set_words"])
         self.approx = self.phrases(data["approx_prefixes"])
         self.part_phrases = self.phrases(data["part_phrases"])
+        self.edge_parts = data["edge_parts"]
+        self.later = self.phrases(data["later"])
         self.dur_nouns = self.phrases(data["duration_nouns"])
         self.same_day = self.phrases(data["same_day_phrases"])
         self.preps = self.phrases({p: p for p in data["prepositions"]})
@@ -200,6 +202,7 @@ class Spec:
     mod: str | None = None
     same_day: bool = False
     today: bool = False
+    anaphoric: bool = False        # counted from the narrated day (le lendemain, quatre jours après)
 
     @property
     def has_day(self) -> bool:
@@ -465,7 +468,8 @@ class Parser:
         tok = self.at(i)
         if tok not in self.lex.reldays:
             return None
-        spec = Spec(relday=self.lex.reldays[tok], today=(tok == self.lex.d["today"]))
+        spec = Spec(relday=self.lex.reldays[tok], today=(tok == self.lex.d["today"]),
+                    anaphoric=tok in self.lex.d["anaphoric_days"])
         if tok in self.lex.d["anaphoric_days"] and self.at(i + 1) in self.lex.lists["anaphoric_links"] \
                 and self.at(i + 2) not in self.lex.triggers and not self.day_number(i + 2):
             return i + 1, Spec(same_day=True)      # au lendemain de l'explosion: the narrated day
@@ -683,6 +687,41 @@ class Parser:
                 n = n + 0.5
         return end, Spec(kind="dur", value=duration_value(n, unit, self.lex), type="DURATION", mod=mod)
 
+    def recent(self, i: int):
+        """ces [N] derniers jours | les dernières N heures -> the span up to now: a duration."""
+        dets = self.lex.lists["recent_determiners"]
+        if self.at(i) not in dets and self.at(i - 1) not in dets:
+            return None
+        j = i + 1 if self.at(i) in dets else i
+        q = self.number(j)
+        n = q[1] if q else "X"
+        j = q[0] if q else j
+        r = self.rel_marker(j)
+        if not r or r[1] >= 0:
+            return None
+        j = r[0]
+        if n == "X" and self.number(j):
+            j, n = self.number(j)
+        unit = self.lex.units.get(self.at(j))
+        if not unit or unit == "WE" or not (n == "X" or isinstance(n, int)) or self.at(j + 1) in self.lex.lists["anaphoric_links"]:
+            return None                   # les derniers jours de la guerre: not up to now
+        return j + 1, Spec(kind="dur", value=duration_value(n, unit, self.lex), type="DURATION")
+
+    def later(self, i: int):
+        """quatre jours après | deux semaines plus tard: a day counted from the narrated day."""
+        q = self.quantity(i)
+        if not q:
+            return None
+        j, n, _ = q
+        unit = self.lex.units.get(self.at(j))
+        r = self.phrase(j + 1, self.lex.later) if unit else None
+        if not r or not (n == "X" or isinstance(n, int)) or self.at(r[0]) in self.lex.determiners \
+                or self.at(r[0]) in self.lex.of or self.at(r[0]) in self.lex.lists["anaphoric_links"]:
+            return None                   # quatre jours après le séisme: counted from the event
+        if n == "X" and self.at(i) not in self.lex.vague_ok:
+            return None
+        return r[0], Spec(shift=(n if n == "X" else n * r[1], unit), anaphoric=True)
+
     def ago(self, i: int):
         """il y a + duration -> a past date; dans + duration -> a future date."""
         r = self.phrase(i, self.lex.ago)
@@ -721,7 +760,7 @@ class Parser:
     def core(self, i: int):
         """The longest core expression starting at word i."""
         best = None
-        for parse in (self.ref_phrase, self.set_phrase, self.same_day_phrase, self.ago, self.night_of,
+        for parse in (self.ref_phrase, self.set_phrase, self.same_day_phrase, self.ago, self.recent, self.later, self.night_of,
                       self.relative_day, self.demonstrative, self.calendar_date, self.weekday_phrase,
                       self.unit_relative, self.edge, self.month_phrase, self.decade, self.season,
                       self.day_part, self.clock_expr, self.duration, self.year_alone, self.short_year):
@@ -777,11 +816,12 @@ class Parser:
         r = self.phrase(j, self.lex.preps)
         if r and self.at(r[0]) and r[1] in self.lex.lead_preps:
             prep, j = r[1], r[0]
-        mod = None
+        mod = part = None
         r = self.phrase(j, self.lex.approx)
         if r:
             j2, mod = r
             if self.core(j2):
+                part = self.lex.edge_parts.get(" ".join(w.norm for w in self.w[j:j2]))
                 j = j2
             else:
                 mod = None
@@ -799,7 +839,9 @@ class Parser:
         if not core:
             return None
         end, spec = core
-        if mod and spec.mod is None:
+        if part and spec.has_day and spec.part is None and spec.hour is None:
+            spec.part, spec.part_key = part, part         # tard dimanche: Sunday evening
+        elif mod and spec.mod is None:
             spec.mod = mod
         return Match(start, j, end, spec, prep or (self.at(start) if start < j and self.at(start) in self.lex.span_preps else None))
 
@@ -1003,7 +1045,7 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
             return "PRESENT_REF", "DATE", True
         if not dct:
             return ("PRESENT_REF", "DATE", False) if spec.today else ("XXXX-XX-XX", "DATE", False)
-        day = dct + timedelta(days=spec.relday)
+        day = (ctx.anchor if spec.anaphoric and ctx.anchor else dct) + timedelta(days=spec.relday)
     elif spec.same_day:
         day = ctx.anchor or dct
         if day is None:
@@ -1012,17 +1054,20 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
         if not dct:
             return "PAST_REF" if spec.shift[0] < 0 else "FUTURE_REF", "DATE", False
         n, unit = spec.shift
+        base = ctx.anchor if spec.anaphoric and ctx.anchor else dct
+        if n == "X":                      # quelques jours plus tard: that month
+            return (f"{base.year}-{base.month:02d}" if unit in ("D", "W") else str(base.year)), "DATE", True
         if unit == "D":
-            return (dct + timedelta(days=n)).isoformat(), "DATE", True
+            return (base + timedelta(days=n)).isoformat(), "DATE", True
         if unit == "W":
-            return iso_week(dct + timedelta(weeks=n)), "DATE", True
+            return iso_week(base + timedelta(weeks=n)), "DATE", True
         if unit in ("M", "Q", "SEM"):
-            y, m = add_months(dct, n)
+            y, m = add_months(base, n)
             return f"{y}-{m:02d}", "DATE", True
         if unit == "Y":
-            return str(dct.year + n), "DATE", True
+            return str(base.year + n), "DATE", True
         if unit == "DE":
-            return str(dct.year + 10 * n)[:3] + "X", "DATE", True
+            return str(base.year + 10 * n)[:3] + "X", "DATE", True
         return "PAST_REF" if n < 0 else "FUTURE_REF", "DATE", True
     elif spec.unit_ref:
         unit, off = spec.unit_ref
@@ -1082,10 +1127,25 @@ def find(doc, lang: str) -> list[Time]:
         return []
 
 
+SENTENCE_ENDS = frozenset(".!?…;")
+
+
 def sentences(doc):
-    if doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    return [doc[:]]
+    """The doc's sentences, a sentence the parser ends with no final punctuation, within a
+    line, joined to the next ('hier | soir, …')."""
+    if not doc.has_annotation("SENT_START"):
+        return [doc[:]]
+    out = []
+    for sent in doc.sents:
+        if out:
+            last = out[-1]
+            words = [t for t in last if not t.is_space]
+            if words and words[-1].text not in SENTENCE_ENDS and "\n" not in words[-1].whitespace_ \
+                    and not last[-1].is_space:
+                out[-1] = doc[last.start:sent.end]
+                continue
+        out.append(sent)
+    return out
 
 
 def cue(word: Word, lex: Lexicon) -> bool:
@@ -1177,7 +1237,7 @@ def tag(doc, lang: str):
     dct, clock = document_date(doc, matches, lex)
     previous_sent = None
     anchor = year = None              # last day / year named in the sentence
-    named = named_para = None         # last weekday or calendar day named, and its paragraph
+    named = None                      # the last day named: the narrative's reference time
     named_days = []                   # calendar days named with day and month
     text = doc.text
     for sent, words, m in matches:
@@ -1191,16 +1251,13 @@ def tag(doc, lang: str):
         ctx = Context(dct, clock, anchor, tense(head, lex, sent), m.prep,
                       modal=governed_by_modal(head, lex), present=present_tense(head),
                       named_days=named_days)
-        if ctx.anchor is None and named_para == m.para and not timestamp(m, words):
-            ctx.anchor = named
-        if spec.same_day and ctx.anchor is None:
-            ctx.anchor = named
+        if ctx.anchor is None and not timestamp(m, words):
+            ctx.anchor = named            # the narrated day: the last day the text named
         value, type_, anchored = resolve(spec, ctx, lex)
         if spec.has_day and type_ in ("DATE", "TIME") and value[:4].isdigit() and len(value) >= 10:
             try:
                 anchor = Date.fromisoformat(value[:10])
-                if spec.day is not None or spec.weekday is not None or spec.same_day:
-                    named, named_para = anchor, m.para
+                named = anchor
                 if spec.day is not None and spec.month:
                     named_days.append(anchor)
             except ValueError:
@@ -1214,7 +1271,7 @@ def tag(doc, lang: str):
 
 def timestamp(m: Match, words: list[Word]) -> bool:
     """A clock time opening its line ('08h05 – …'): a live-blog timestamp, dated by the DCT."""
-    return m.start == 0 and m.spec.hour is not None and not m.spec.has_day
+    return m.start == 0 and m.spec.hour is not None and not m.spec.has_day and words[0].norm[:1].isdigit()
 
 
 def governed_by_modal(tok, lex: Lexicon) -> bool:
