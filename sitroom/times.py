@@ -55,6 +55,8 @@ class Lexicon:
         self.part_phrases = self.phrases(data["part_phrases"])
         self.edge_parts = data["edge_parts"]
         self.later = self.phrases(data["later"])
+        self.zones = self.phrases({z: z for z in data["time_zones"]})
+        self.holidays = self.phrases(data["holidays"])
         self.dur_nouns = self.phrases(data["duration_nouns"])
         self.same_day = self.phrases(data["same_day_phrases"])
         self.preps = self.phrases({p: p for p in data["prepositions"]})
@@ -86,7 +88,7 @@ class Lexicon:
         self.triggers = (set(self.months) | set(self.weekdays) | set(self.parts) | set(self.units)
                          | set(self.reldays) | set(self.seasons) | set(self.clock_words)
                          | {k[0] for table in (self.refs, self.sets, self.part_phrases, self.dur_nouns,
-                                               self.same_day) for k in table}
+                                               self.same_day, self.holidays) for k in table}
                          | set(self.approx_n) | self.hyphen_prefixes)
         self.starters = (self.triggers | self.number_words | set(self.ordinals) | set(self.edges)
                          | set(data["determiners"]) | set(data["demonstratives"])
@@ -305,6 +307,10 @@ class Parser:
         if tok in self.lex.clock_words:
             h, mi = self.lex.clock_words[tok]
             return i + 1, (h, mi)
+        if not tok.isdigit() and tok in self.lex.number_words and self.clock_context(i):
+            r = self.number(i)                # à sept heures
+            if r and isinstance(r[1], int) and r[1] <= 24 and self.at(r[0]) in self.lex.hour_marks:
+                return r[0] + 1, (r[1], 0)
         if tok.isdigit() and int(tok) <= 24 and self.at(i + 1) in self.lex.hour_marks:
             if self.at(i + 1) not in self.lex.hour_abbrevs and not self.clock_context(i):
                 return None
@@ -316,6 +322,12 @@ class Parser:
 
     def clock_context(self, i: int) -> bool:
         return self.after(i, self.lex.clock_preps)
+
+    def zone(self, j: int) -> int:
+        """After a clock time, its time zone ('UTC', ', heure locale'), if any: the index after it."""
+        k = j + 1 if self.at(j) == "," else j
+        r = self.phrase(k, self.lex.zones)
+        return r[0] if r else j
 
     def clock_phrase(self, i: int):
         """[à|vers|peu après…] clock -> (end, (h, m), mod)."""
@@ -352,9 +364,25 @@ class Parser:
             key = " ".join(w.norm for w in self.w[j:r[0]])
             return r[0], r[1], mod, key
         tok = self.at(j)
-        if tok in self.lex.parts and tok not in self.lex.lists["generic_day_words"]:
+        if tok in self.lex.parts and tok not in self.lex.lists["generic_day_words"] and not self.named(j):
             return j + 1, self.lex.parts[tok], mod, self.lex.parts[tok]
         return None
+
+    def named(self, j: int) -> bool:
+        """A capitalised word after a determiner is a name ('la Journée mondiale …')."""
+        tok = self.w[j].tok
+        return j > 0 and tok is not None and tok.text[:1].isupper() and self.at(j - 1) in self.lex.determiners
+
+    def holiday(self, i: int):
+        """Noël, la Saint-Valentin: a fixed day of the year."""
+        r = self.phrase(i, self.lex.holidays)
+        if not r:
+            return None
+        nxt = self.w[r[0]].tok if r[0] < self.n else None
+        if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+            return None                   # a first name: Noël Mamère
+        month, day = r[1]
+        return r[0], Spec(month=month, day=day)
 
     # -- dates
     def rel_marker(self, i: int):
@@ -458,6 +486,7 @@ class Parser:
                   or self.lex.clock_re.match(self.at(j))):
             j, (spec.hour, spec.minute), cmod = c
             spec.mod = spec.mod or cmod
+            j = self.zone(j)
         elif self.at(j) == "," and self.clock_phrase(j + 1) \
                 and self.at(j + 1) in self.lex.lists["clock_introducers_after_comma"]:
             j, (spec.hour, spec.minute), _ = self.clock_phrase(j + 1)
@@ -588,6 +617,11 @@ class Parser:
                                                       or self.at(i - 3) in self.lex.parts):
             return None                   # le jour ou la nuit: generic
         spec = Spec(part=part, part_key=key, mod=mod)
+        if self.at(end) in self.lex.lists["night_from_day"]:      # dans la matinée du 29 mai
+            d = self.calendar_date(end + 1)
+            if d and d[1].part is None and d[1].hour is None:
+                d[1].part, d[1].part_key, d[1].mod = part, key, mod
+                return d
         if self.at(end) in self.lex.lists["intensifiers"]:
             end += 1
         return end, spec
@@ -714,13 +748,11 @@ class Parser:
             return None
         j, n, _ = q
         unit = self.lex.units.get(self.at(j))
-        r = self.phrase(j + 1, self.lex.later) if unit else None
-        if not r or not (n == "X" or isinstance(n, int)) or self.at(r[0]) in self.lex.determiners \
+        r = self.phrase(j + 1, self.lex.later) if unit == "D" else None
+        if not r or not isinstance(n, int) or self.at(r[0]) in self.lex.determiners \
                 or self.at(r[0]) in self.lex.of or self.at(r[0]) in self.lex.lists["anaphoric_links"]:
             return None                   # quatre jours après le séisme: counted from the event
-        if n == "X" and self.at(i) not in self.lex.vague_ok:
-            return None
-        return r[0], Spec(shift=(n if n == "X" else n * r[1], unit), anaphoric=True)
+        return r[0], Spec(shift=(n * r[1], unit), anaphoric=True)
 
     def ago(self, i: int):
         """il y a + duration -> a past date; dans + duration -> a future date."""
@@ -742,11 +774,18 @@ class Parser:
     def set_phrase(self, i: int):
         r = self.phrase(i, self.lex.sets)
         if r:
+            tok = self.w[i].tok
+            if r[0] == i + 1 and (tok is not None and tok.pos_ == "NOUN" or self.at(i - 1) in self.lex.determiners
+                                  or self.at(i - 1) in self.lex.lists["anaphoric_links"]):
+                return None               # le quotidien: a noun (daily life, a newspaper)
             return r[0], Spec(kind="set", value=r[1], type="SET")
         r = self.phrase(i, self.lex.set_quant)
         if not r:
             return None
         j = r[0]
+        unit = self.lex.units.get(self.at(j))
+        if unit and self.at(j) not in self.lex.this_unit:             # chaque heure
+            return j + 1, Spec(kind="set", type="SET", value=duration_value(1, unit, self.lex))
         d = self.calendar_date(j)
         if d:
             spec = d[1]
@@ -763,7 +802,7 @@ class Parser:
         for parse in (self.ref_phrase, self.set_phrase, self.same_day_phrase, self.ago, self.recent, self.later, self.night_of,
                       self.relative_day, self.demonstrative, self.calendar_date, self.weekday_phrase,
                       self.unit_relative, self.edge, self.month_phrase, self.decade, self.season,
-                      self.day_part, self.clock_expr, self.duration, self.year_alone, self.short_year):
+                      self.day_part, self.holiday, self.clock_expr, self.duration, self.year_alone, self.short_year):
             try:
                 r = parse(i)
             except (IndexError, ValueError, TypeError, KeyError):
@@ -797,9 +836,14 @@ class Parser:
             return None
         end, (h, m) = c
         spec = Spec(hour=h, minute=m)
+        end = self.zone(end)
         if self.at(end) in self.lex.lists["clock_part_links"] and self.at(end + 1) in self.lex.parts:
             end += 2
         k = end + 1 if self.at(end) == "," else end
+        d = self.demonstrative(k) or (self.calendar_date(k + 1) if self.at(k) in self.lex.singular_dets else None)
+        if d and d[1].hour is None and (d[1].relday == 0 or d[1].day is not None):
+            d[1].hour, d[1].minute, d[1].part = h, m, None      # 7 h ce matin, 19 h le 31 mars
+            return d
         if self.at(k) in self.lex.weekdays:                 # 4 h mardi
             spec.weekday = self.lex.weekdays[self.at(k)]
             end = k + 1
@@ -1055,8 +1099,6 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
             return "PAST_REF" if spec.shift[0] < 0 else "FUTURE_REF", "DATE", False
         n, unit = spec.shift
         base = ctx.anchor if spec.anaphoric and ctx.anchor else dct
-        if n == "X":                      # quelques jours plus tard: that month
-            return (f"{base.year}-{base.month:02d}" if unit in ("D", "W") else str(base.year)), "DATE", True
         if unit == "D":
             return (base + timedelta(days=n)).isoformat(), "DATE", True
         if unit == "W":
@@ -1251,8 +1293,9 @@ def tag(doc, lang: str):
         ctx = Context(dct, clock, anchor, tense(head, lex, sent), m.prep,
                       modal=governed_by_modal(head, lex), present=present_tense(head),
                       named_days=named_days)
-        if ctx.anchor is None and not timestamp(m, words):
-            ctx.anchor = named            # the narrated day: the last day the text named
+        if ctx.anchor is None and not timestamp(m, words) and not (ctx.present and ctx.tense is None):
+            ctx.anchor = named            # the narrated day: the last day the text named; the
+                                          # present tense speaks of the report's day
         value, type_, anchored = resolve(spec, ctx, lex)
         if spec.has_day and type_ in ("DATE", "TIME") and value[:4].isdigit() and len(value) >= 10:
             try:
