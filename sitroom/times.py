@@ -490,6 +490,11 @@ class Parser:
         elif self.at(j) == "," and self.clock_phrase(j + 1) \
                 and self.at(j + 1) in self.lex.lists["clock_introducers_after_comma"]:
             j, (spec.hour, spec.minute), _ = self.clock_phrase(j + 1)
+        elif self.at(j) == "," and spec.part is None and spec.day is not None \
+                and self.at(j + 1) in self.lex.lists["part_after_comma"]:
+            p = self.part(j + 1)                                   # mardi 5 mai, au matin
+            if p and p[1] != "DAY":
+                j, spec.part, _, spec.part_key = p
         return j
 
     def relative_day(self, i: int):
@@ -517,7 +522,10 @@ class Parser:
             return r
         tok = self.at(j)
         if tok in self.lex.parts and self.lex.parts[tok] != "DAY":
-            spec = Spec(relday=0, part=self.lex.parts[tok], part_key=self.lex.parts[tok])
+            part = self.lex.parts[tok]
+            if self.at(j + 1) in self.lex.lists["distal"]:          # cette nuit-là: the narrated day's
+                return j + 2, Spec(same_day=True, part=part, part_key=part)
+            spec = Spec(relday=0, part=part, part_key=part)
             return j + 1, spec
         if tok in self.lex.this_unit:
             return j + 1, Spec(unit_ref=(self.lex.this_unit[tok], 0))
@@ -705,8 +713,8 @@ class Parser:
         if r and n == 1:
             return r[0], Spec(kind="dur", value=r[1], type="DURATION")
         unit = self.lex.units.get(self.at(j))
-        if not unit:
-            return None
+        if not unit or self.w[j].tok is not None and self.w[j].tok.pos_ == "ADJ":
+            return None                   # une seconde réplique
         article = self.at(i) in self.lex.lists["vague_article"]
         if n == "X" and self.w[i].norm not in self.lex.vague_ok and not article:
             return None
@@ -750,7 +758,8 @@ class Parser:
         unit = self.lex.units.get(self.at(j))
         r = self.phrase(j + 1, self.lex.later) if unit == "D" else None
         if not r or not isinstance(n, int) or self.at(r[0]) in self.lex.determiners \
-                or self.at(r[0]) in self.lex.of or self.at(r[0]) in self.lex.lists["anaphoric_links"]:
+                or self.at(r[0]) in self.lex.of or self.at(r[0]) in self.lex.lists["anaphoric_links"] \
+                or self.at(r[0]) in self.lex.lists["subordinators"]:
             return None                   # quatre jours après le séisme: counted from the event
         return r[0], Spec(shift=(n * r[1], unit), anaphoric=True)
 
@@ -762,14 +771,24 @@ class Parser:
             if self.at(i) not in self.lex.lists["in_future"]:
                 return None
             r, sign = (i + 1, self.at(i)), 1
-        q = self.quantity(r[0])
-        if not q or q[1] == "X":
+        k = r[0]
+        a = self.phrase(k, self.lex.approx) if sign < 0 else None
+        k = a[0] if a else k                # il y a moins de deux mois
+        q = self.quantity(k)
+        if not q:
             return None
         j, n, _ = q
         unit = self.lex.units.get(self.at(j))
-        if not unit or not isinstance(n, int):
+        if not unit:
             return None
-        return j + 1, Spec(shift=(sign * n, unit))
+        if n == "X":                        # il y a quelques minutes: that day; quelques jours: the past
+            if sign > 0 or self.at(k) not in self.lex.vague_ok:
+                return None
+            return j + 1, (Spec(relday=0) if unit in ("S", "TM", "H") else
+                           Spec(kind="ref", value="PAST_REF", type="DATE"))
+        if not isinstance(n, int):
+            return None
+        return j + 1, Spec(shift=(sign * n, unit), mod=a[1] if a else None)
 
     def set_phrase(self, i: int):
         r = self.phrase(i, self.lex.sets)
@@ -1040,6 +1059,17 @@ def pick_year(month: int, day: int | None, ctx: Context, lex: Lexicon, spec: Spe
     return min(cands, key=lambda c: (abs((c[1] - ref).days), c[1] > ref))[0]
 
 
+def weekday_year(year: int, spec: Spec) -> int | None:
+    """The year next to `year` (itself first) in which day/month falls on the stated weekday."""
+    for y in (year, year - 1, year + 1):
+        try:
+            if Date(y, spec.month, spec.day).weekday() == spec.weekday:
+                return y
+        except ValueError:
+            continue
+    return None
+
+
 def weekday_date(weekday: int, ctx: Context, spec: Spec, lex: Lexicon) -> Date:
     dct = ctx.dct
     fwd = (weekday - dct.weekday()) % 7
@@ -1071,6 +1101,8 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
     day = None
     if spec.day is not None and spec.month:
         year = spec.year or (pick_year(spec.month, spec.day, ctx, lex, spec) if dct else None)
+        if not spec.year and year and spec.weekday is not None:
+            year = weekday_year(year, spec) or year
         if year is None:
             return finish_value(f"XXXX-{spec.month:02d}-{spec.day:02d}", spec, None, False)
         try:
