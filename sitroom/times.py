@@ -1059,14 +1059,16 @@ def pick_year(month: int, day: int | None, ctx: Context, lex: Lexicon, spec: Spe
     return min(cands, key=lambda c: (abs((c[1] - ref).days), c[1] > ref))[0]
 
 
-def weekday_year(year: int, spec: Spec) -> int | None:
-    """The year next to `year` (itself first) in which day/month falls on the stated weekday."""
+def weekday_year(year: int, spec: Spec, dct: Date) -> int | None:
+    """The year next to `year` (itself first) in which day/month falls on the stated weekday,
+    within a season of the document date (a text's wrong weekday moves no date by a year)."""
     for y in (year, year - 1, year + 1):
         try:
-            if Date(y, spec.month, spec.day).weekday() == spec.weekday:
-                return y
+            day = Date(y, spec.month, spec.day)
         except ValueError:
             continue
+        if day.weekday() == spec.weekday and (y == year or abs((day - dct).days) <= 92):
+            return y
     return None
 
 
@@ -1102,7 +1104,7 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
     if spec.day is not None and spec.month:
         year = spec.year or (pick_year(spec.month, spec.day, ctx, lex, spec) if dct else None)
         if not spec.year and year and spec.weekday is not None:
-            year = weekday_year(year, spec) or year
+            year = weekday_year(year, spec, dct) or year
         if year is None:
             return finish_value(f"XXXX-{spec.month:02d}-{spec.day:02d}", spec, None, False)
         try:
@@ -1325,23 +1327,42 @@ def tag(doc, lang: str):
         ctx = Context(dct, clock, anchor, tense(head, lex, sent), m.prep,
                       modal=governed_by_modal(head, lex), present=present_tense(head),
                       named_days=named_days)
-        if ctx.anchor is None and not timestamp(m, words) and not (ctx.present and ctx.tense is None):
+        if ctx.anchor is None and named != dct and not timestamp(m, words) \
+                and not (ctx.present and ctx.tense is None) and ctx.tense != "future" and not ctx.modal:
             ctx.anchor = named            # the narrated day: the last day the text named; the
-                                          # present tense speaks of the report's day
+                                          # present and the future speak from the report's day
         value, type_, anchored = resolve(spec, ctx, lex)
         if spec.has_day and type_ in ("DATE", "TIME") and value[:4].isdigit() and len(value) >= 10:
             try:
                 anchor = Date.fromisoformat(value[:10])
-                named = anchor
+                if foreground(head, lex):
+                    named = anchor
                 if spec.day is not None and spec.month:
                     named_days.append(anchor)
             except ValueError:
                 pass
-        if spec.year and not spec.month and m.prep in lex.lists["year_prepositions"]:
-            year = spec.year          # "en 97 (en janvier …)"
+        if timestamp(m, words):
+            named = dct               # a live-blog entry speaks from the report's day
+        if spec.year and m.prep in lex.lists["year_prepositions"]:
+            year = spec.year          # "en 97 (en janvier …)"; the latest such year governs
         start, end = words[m.start].start, words[m.end - 1].end
         yield Time(text=text[start:end], start=start, end=end, value=value, type=type_,
                    mod=spec.mod, anchored=anchored)
+
+
+def foreground(tok, lex: Lexicon) -> bool:
+    """Whether a time sets the narrative's reference time: it dates a clause of the story, not
+    a noun ('le séisme de vendredi') or a relative or participial clause ('initiée la veille')."""
+    if tok is None:
+        return False
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ in lex.lists["background_deps"]:
+            return False
+        if t.dep_ == "nmod" and t.head.pos_ in ("NOUN", "PROPN") and t.head.lower_ not in lex.triggers:
+            return False
+        t = t.head
+    return True
 
 
 def timestamp(m: Match, words: list[Word]) -> bool:
