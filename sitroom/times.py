@@ -758,6 +758,7 @@ class Parser:
         unit = self.lex.units.get(self.at(j))
         r = self.phrase(j + 1, self.lex.later) if unit == "D" else None
         if not r or not isinstance(n, int) or self.at(r[0]) in self.lex.determiners \
+                or self.at(r[0]) in self.lex.lists["indefinite_articles"] \
                 or self.at(r[0]) in self.lex.of or self.at(r[0]) in self.lex.lists["anaphoric_links"] \
                 or self.at(r[0]) in self.lex.lists["subordinators"]:
             return None                   # quatre jours après le séisme: counted from the event
@@ -1343,8 +1344,8 @@ def tag(doc, lang: str):
                 pass
         if timestamp(m, words):
             named = dct               # a live-blog entry speaks from the report's day
-        if spec.year and m.prep in lex.lists["year_prepositions"]:
-            year = spec.year          # "en 97 (en janvier …)"; the latest such year governs
+        if spec.year and not spec.month and m.prep in lex.lists["year_prepositions"]:
+            year = spec.year          # "en 97 (en janvier …)"
         start, end = words[m.start].start, words[m.end - 1].end
         yield Time(text=text[start:end], start=start, end=end, value=value, type=type_,
                    mod=spec.mod, anchored=anchored)
