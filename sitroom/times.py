@@ -1328,7 +1328,8 @@ def tag(doc, lang: str):
         ctx = Context(dct, clock, anchor, tense(head, lex, sent), m.prep,
                       modal=governed_by_modal(head, lex), present=present_tense(head),
                       named_days=named_days)
-        if ctx.anchor is None and named != dct and not timestamp(m, words) \
+        if ctx.anchor is None and (spec.same_day or spec.anaphoric) or ctx.anchor is None \
+                and named != dct and not timestamp(m, words) \
                 and not (ctx.present and ctx.tense is None) and ctx.tense != "future" and not ctx.modal:
             ctx.anchor = named            # the narrated day: the last day the text named; the
                                           # present and the future speak from the report's day
@@ -1356,11 +1357,11 @@ def foreground(tok, lex: Lexicon) -> bool:
     a noun ('le séisme de vendredi') or a relative or participial clause ('initiée la veille')."""
     if tok is None:
         return False
+    if tok.dep_ == "nmod" and tok.head.pos_ == "NOUN" and tok.head.lower_ not in lex.triggers:
+        return False
     t = tok
     while t.head.i != t.i:
         if t.dep_ in lex.lists["background_deps"]:
-            return False
-        if t.dep_ == "nmod" and t.head.pos_ in ("NOUN", "PROPN") and t.head.lower_ not in lex.triggers:
             return False
         t = t.head
     return True
