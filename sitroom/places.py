@@ -332,13 +332,13 @@ def _evidence(m: Mention, lex: Lexicon) -> None:
 def _person_parts(doc: Doc) -> frozenset[str]:
     """Keys of the words of the full person names the report gives ("Florence Aubenas",
     "François Hollande"): alone, they name the person again, not a place."""
-    parts = doc.user_data.get("sitroom_person_parts")
+    parts = doc.user_data.get("sitroom_person_parts")      # kept as a list: user_data must serialise
     if parts is None:
         names = [e for e in doc.ents if e.label_ == "PER" and len(e) >= 2
                  and all(_capitalised(t) and t.text.replace("-", "").isalpha() for t in e)]
-        parts = frozenset(key(t.text) for e in names for t in e if len(t.text) > 2)
+        parts = sorted({key(t.text) for e in names for t in e if len(t.text) > 2})
         doc.user_data["sitroom_person_parts"] = parts
-    return parts
+    return frozenset(parts)
 
 
 def _team_pair(span: Span, lex: Lexicon) -> bool:

@@ -53,6 +53,10 @@ class Lexicon:
         self.sets = self.phrases(data["set_words"])
         self.approx = self.phrases(data["approx_prefixes"])
         self.part_phrases = self.phrases(data["part_phrases"])
+        self.edge_parts = data["edge_parts"]
+        self.later = self.phrases(data["later"])
+        self.zones = self.phrases({z: z for z in data["time_zones"]})
+        self.holidays = self.phrases(data["holidays"])
         self.dur_nouns = self.phrases(data["duration_nouns"])
         self.same_day = self.phrases(data["same_day_phrases"])
         self.preps = self.phrases({p: p for p in data["prepositions"]})
@@ -84,7 +88,7 @@ class Lexicon:
         self.triggers = (set(self.months) | set(self.weekdays) | set(self.parts) | set(self.units)
                          | set(self.reldays) | set(self.seasons) | set(self.clock_words)
                          | {k[0] for table in (self.refs, self.sets, self.part_phrases, self.dur_nouns,
-                                               self.same_day) for k in table}
+                                               self.same_day, self.holidays) for k in table}
                          | set(self.approx_n) | self.hyphen_prefixes)
         self.starters = (self.triggers | self.number_words | set(self.ordinals) | set(self.edges)
                          | set(data["determiners"]) | set(data["demonstratives"])
@@ -200,6 +204,7 @@ class Spec:
     mod: str | None = None
     same_day: bool = False
     today: bool = False
+    anaphoric: bool = False        # counted from the narrated day (le lendemain, quatre jours après)
 
     @property
     def has_day(self) -> bool:
@@ -302,6 +307,10 @@ class Parser:
         if tok in self.lex.clock_words:
             h, mi = self.lex.clock_words[tok]
             return i + 1, (h, mi)
+        if not tok.isdigit() and tok in self.lex.number_words and self.clock_context(i):
+            r = self.number(i)                # à sept heures
+            if r and isinstance(r[1], int) and r[1] <= 24 and self.at(r[0]) in self.lex.hour_marks:
+                return r[0] + 1, (r[1], 0)
         if tok.isdigit() and int(tok) <= 24 and self.at(i + 1) in self.lex.hour_marks:
             if self.at(i + 1) not in self.lex.hour_abbrevs and not self.clock_context(i):
                 return None
@@ -313,6 +322,12 @@ class Parser:
 
     def clock_context(self, i: int) -> bool:
         return self.after(i, self.lex.clock_preps)
+
+    def zone(self, j: int) -> int:
+        """After a clock time, its time zone ('UTC', ', heure locale'), if any: the index after it."""
+        k = j + 1 if self.at(j) == "," else j
+        r = self.phrase(k, self.lex.zones)
+        return r[0] if r else j
 
     def clock_phrase(self, i: int):
         """[à|vers|peu après…] clock -> (end, (h, m), mod)."""
@@ -349,9 +364,25 @@ class Parser:
             key = " ".join(w.norm for w in self.w[j:r[0]])
             return r[0], r[1], mod, key
         tok = self.at(j)
-        if tok in self.lex.parts and tok not in self.lex.lists["generic_day_words"]:
+        if tok in self.lex.parts and tok not in self.lex.lists["generic_day_words"] and not self.named(j):
             return j + 1, self.lex.parts[tok], mod, self.lex.parts[tok]
         return None
+
+    def named(self, j: int) -> bool:
+        """A capitalised word after a determiner is a name ('la Journée mondiale …')."""
+        tok = self.w[j].tok
+        return j > 0 and tok is not None and tok.text[:1].isupper() and self.at(j - 1) in self.lex.determiners
+
+    def holiday(self, i: int):
+        """Noël, la Saint-Valentin: a fixed day of the year."""
+        r = self.phrase(i, self.lex.holidays)
+        if not r:
+            return None
+        nxt = self.w[r[0]].tok if r[0] < self.n else None
+        if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+            return None                   # a first name: Noël Mamère
+        month, day = r[1]
+        return r[0], Spec(month=month, day=day)
 
     # -- dates
     def rel_marker(self, i: int):
@@ -455,9 +486,15 @@ class Parser:
                   or self.lex.clock_re.match(self.at(j))):
             j, (spec.hour, spec.minute), cmod = c
             spec.mod = spec.mod or cmod
+            j = self.zone(j)
         elif self.at(j) == "," and self.clock_phrase(j + 1) \
                 and self.at(j + 1) in self.lex.lists["clock_introducers_after_comma"]:
             j, (spec.hour, spec.minute), _ = self.clock_phrase(j + 1)
+        elif self.at(j) == "," and spec.part is None and spec.day is not None \
+                and self.at(j + 1) in self.lex.lists["part_after_comma"]:
+            p = self.part(j + 1)                                   # mardi 5 mai, au matin
+            if p and p[1] != "DAY":
+                j, spec.part, _, spec.part_key = p
         return j
 
     def relative_day(self, i: int):
@@ -465,7 +502,8 @@ class Parser:
         tok = self.at(i)
         if tok not in self.lex.reldays:
             return None
-        spec = Spec(relday=self.lex.reldays[tok], today=(tok == self.lex.d["today"]))
+        spec = Spec(relday=self.lex.reldays[tok], today=(tok == self.lex.d["today"]),
+                    anaphoric=tok in self.lex.d["anaphoric_days"])
         if tok in self.lex.d["anaphoric_days"] and self.at(i + 1) in self.lex.lists["anaphoric_links"] \
                 and self.at(i + 2) not in self.lex.triggers and not self.day_number(i + 2):
             return i + 1, Spec(same_day=True)      # au lendemain de l'explosion: the narrated day
@@ -484,7 +522,10 @@ class Parser:
             return r
         tok = self.at(j)
         if tok in self.lex.parts and self.lex.parts[tok] != "DAY":
-            spec = Spec(relday=0, part=self.lex.parts[tok], part_key=self.lex.parts[tok])
+            part = self.lex.parts[tok]
+            if self.at(j + 1) in self.lex.lists["distal"]:          # cette nuit-là: the narrated day's
+                return j + 2, Spec(same_day=True, part=part, part_key=part)
+            spec = Spec(relday=0, part=part, part_key=part)
             return j + 1, spec
         if tok in self.lex.this_unit:
             return j + 1, Spec(unit_ref=(self.lex.this_unit[tok], 0))
@@ -584,6 +625,11 @@ class Parser:
                                                       or self.at(i - 3) in self.lex.parts):
             return None                   # le jour ou la nuit: generic
         spec = Spec(part=part, part_key=key, mod=mod)
+        if self.at(end) in self.lex.lists["night_from_day"]:      # dans la matinée du 29 mai
+            d = self.calendar_date(end + 1)
+            if d and d[1].part is None and d[1].hour is None:
+                d[1].part, d[1].part_key, d[1].mod = part, key, mod
+                return d
         if self.at(end) in self.lex.lists["intensifiers"]:
             end += 1
         return end, spec
@@ -667,8 +713,8 @@ class Parser:
         if r and n == 1:
             return r[0], Spec(kind="dur", value=r[1], type="DURATION")
         unit = self.lex.units.get(self.at(j))
-        if not unit:
-            return None
+        if not unit or self.w[j].tok is not None and self.w[j].tok.pos_ == "ADJ":
+            return None                   # une seconde réplique
         article = self.at(i) in self.lex.lists["vague_article"]
         if n == "X" and self.w[i].norm not in self.lex.vague_ok and not article:
             return None
@@ -683,6 +729,41 @@ class Parser:
                 n = n + 0.5
         return end, Spec(kind="dur", value=duration_value(n, unit, self.lex), type="DURATION", mod=mod)
 
+    def recent(self, i: int):
+        """ces [N] derniers jours | les dernières N heures -> the span up to now: a duration."""
+        dets = self.lex.lists["recent_determiners"]
+        if self.at(i) not in dets and self.at(i - 1) not in dets:
+            return None
+        j = i + 1 if self.at(i) in dets else i
+        q = self.number(j)
+        n = q[1] if q else "X"
+        j = q[0] if q else j
+        r = self.rel_marker(j)
+        if not r or r[1] >= 0:
+            return None
+        j = r[0]
+        if n == "X" and self.number(j):
+            j, n = self.number(j)
+        unit = self.lex.units.get(self.at(j))
+        if not unit or unit == "WE" or not (n == "X" or isinstance(n, int)) or self.at(j + 1) in self.lex.lists["anaphoric_links"]:
+            return None                   # les derniers jours de la guerre: not up to now
+        return j + 1, Spec(kind="dur", value=duration_value(n, unit, self.lex), type="DURATION")
+
+    def later(self, i: int):
+        """quatre jours après | deux semaines plus tard: a day counted from the narrated day."""
+        q = self.quantity(i)
+        if not q:
+            return None
+        j, n, _ = q
+        unit = self.lex.units.get(self.at(j))
+        r = self.phrase(j + 1, self.lex.later) if unit == "D" else None
+        if not r or not isinstance(n, int) or self.at(r[0]) in self.lex.determiners \
+                or self.at(r[0]) in self.lex.lists["indefinite_articles"] \
+                or self.at(r[0]) in self.lex.of or self.at(r[0]) in self.lex.lists["anaphoric_links"] \
+                or self.at(r[0]) in self.lex.lists["subordinators"]:
+            return None                   # quatre jours après le séisme: counted from the event
+        return r[0], Spec(shift=(n * r[1], unit), anaphoric=True)
+
     def ago(self, i: int):
         """il y a + duration -> a past date; dans + duration -> a future date."""
         r = self.phrase(i, self.lex.ago)
@@ -691,23 +772,40 @@ class Parser:
             if self.at(i) not in self.lex.lists["in_future"]:
                 return None
             r, sign = (i + 1, self.at(i)), 1
-        q = self.quantity(r[0])
-        if not q or q[1] == "X":
+        k = r[0]
+        a = self.phrase(k, self.lex.approx) if sign < 0 else None
+        k = a[0] if a else k                # il y a moins de deux mois
+        q = self.quantity(k)
+        if not q:
             return None
         j, n, _ = q
         unit = self.lex.units.get(self.at(j))
-        if not unit or not isinstance(n, int):
+        if not unit:
             return None
-        return j + 1, Spec(shift=(sign * n, unit))
+        if n == "X":                        # il y a quelques minutes: that day; quelques jours: the past
+            if sign > 0 or self.at(k) not in self.lex.vague_ok:
+                return None
+            return j + 1, (Spec(relday=0) if unit in ("S", "TM", "H") else
+                           Spec(kind="ref", value="PAST_REF", type="DATE"))
+        if not isinstance(n, int):
+            return None
+        return j + 1, Spec(shift=(sign * n, unit), mod=a[1] if a else None)
 
     def set_phrase(self, i: int):
         r = self.phrase(i, self.lex.sets)
         if r:
+            tok = self.w[i].tok
+            if r[0] == i + 1 and (tok is not None and tok.pos_ == "NOUN" or self.at(i - 1) in self.lex.determiners
+                                  or self.at(i - 1) in self.lex.lists["anaphoric_links"]):
+                return None               # le quotidien: a noun (daily life, a newspaper)
             return r[0], Spec(kind="set", value=r[1], type="SET")
         r = self.phrase(i, self.lex.set_quant)
         if not r:
             return None
         j = r[0]
+        unit = self.lex.units.get(self.at(j))
+        if unit and self.at(j) not in self.lex.this_unit:             # chaque heure
+            return j + 1, Spec(kind="set", type="SET", value=duration_value(1, unit, self.lex))
         d = self.calendar_date(j)
         if d:
             spec = d[1]
@@ -721,10 +819,10 @@ class Parser:
     def core(self, i: int):
         """The longest core expression starting at word i."""
         best = None
-        for parse in (self.ref_phrase, self.set_phrase, self.same_day_phrase, self.ago, self.night_of,
+        for parse in (self.ref_phrase, self.set_phrase, self.same_day_phrase, self.ago, self.recent, self.later, self.night_of,
                       self.relative_day, self.demonstrative, self.calendar_date, self.weekday_phrase,
                       self.unit_relative, self.edge, self.month_phrase, self.decade, self.season,
-                      self.day_part, self.clock_expr, self.duration, self.year_alone, self.short_year):
+                      self.day_part, self.holiday, self.clock_expr, self.duration, self.year_alone, self.short_year):
             try:
                 r = parse(i)
             except (IndexError, ValueError, TypeError, KeyError):
@@ -758,9 +856,14 @@ class Parser:
             return None
         end, (h, m) = c
         spec = Spec(hour=h, minute=m)
+        end = self.zone(end)
         if self.at(end) in self.lex.lists["clock_part_links"] and self.at(end + 1) in self.lex.parts:
             end += 2
         k = end + 1 if self.at(end) == "," else end
+        d = self.demonstrative(k) or (self.calendar_date(k + 1) if self.at(k) in self.lex.singular_dets else None)
+        if d and d[1].hour is None and (d[1].relday == 0 or d[1].day is not None):
+            d[1].hour, d[1].minute, d[1].part = h, m, None      # 7 h ce matin, 19 h le 31 mars
+            return d
         if self.at(k) in self.lex.weekdays:                 # 4 h mardi
             spec.weekday = self.lex.weekdays[self.at(k)]
             end = k + 1
@@ -777,11 +880,12 @@ class Parser:
         r = self.phrase(j, self.lex.preps)
         if r and self.at(r[0]) and r[1] in self.lex.lead_preps:
             prep, j = r[1], r[0]
-        mod = None
+        mod = part = None
         r = self.phrase(j, self.lex.approx)
         if r:
             j2, mod = r
             if self.core(j2):
+                part = self.lex.edge_parts.get(" ".join(w.norm for w in self.w[j:j2]))
                 j = j2
             else:
                 mod = None
@@ -799,7 +903,9 @@ class Parser:
         if not core:
             return None
         end, spec = core
-        if mod and spec.mod is None:
+        if part and spec.has_day and spec.part is None and spec.hour is None:
+            spec.part, spec.part_key = part, part         # tard dimanche: Sunday evening
+        elif mod and spec.mod is None:
             spec.mod = mod
         return Match(start, j, end, spec, prep or (self.at(start) if start < j and self.at(start) in self.lex.span_preps else None))
 
@@ -956,6 +1062,19 @@ def pick_year(month: int, day: int | None, ctx: Context, lex: Lexicon, spec: Spe
     return min(cands, key=lambda c: (abs((c[1] - ref).days), c[1] > ref))[0]
 
 
+def weekday_year(year: int, spec: Spec, dct: Date) -> int | None:
+    """The year next to `year` (itself first) in which day/month falls on the stated weekday,
+    within a season of the document date (a text's wrong weekday moves no date by a year)."""
+    for y in (year, year - 1, year + 1):
+        try:
+            day = Date(y, spec.month, spec.day)
+        except ValueError:
+            continue
+        if day.weekday() == spec.weekday and (y == year or abs((day - dct).days) <= 92):
+            return y
+    return None
+
+
 def weekday_date(weekday: int, ctx: Context, spec: Spec, lex: Lexicon) -> Date:
     dct = ctx.dct
     fwd = (weekday - dct.weekday()) % 7
@@ -987,6 +1106,8 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
     day = None
     if spec.day is not None and spec.month:
         year = spec.year or (pick_year(spec.month, spec.day, ctx, lex, spec) if dct else None)
+        if not spec.year and year and spec.weekday is not None:
+            year = weekday_year(year, spec, dct) or year
         if year is None:
             return finish_value(f"XXXX-{spec.month:02d}-{spec.day:02d}", spec, None, False)
         try:
@@ -1005,7 +1126,7 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
             return "PRESENT_REF", "DATE", True
         if not dct:
             return ("PRESENT_REF", "DATE", False) if spec.today else ("XXXX-XX-XX", "DATE", False)
-        day = dct + timedelta(days=spec.relday)
+        day = (ctx.anchor if spec.anaphoric and ctx.anchor else dct) + timedelta(days=spec.relday)
     elif spec.same_day:
         day = ctx.anchor or dct
         if day is None:
@@ -1014,17 +1135,18 @@ def resolve(spec: Spec, ctx: Context, lex: Lexicon) -> tuple[str, str, bool]:
         if not dct:
             return "PAST_REF" if spec.shift[0] < 0 else "FUTURE_REF", "DATE", False
         n, unit = spec.shift
+        base = ctx.anchor if spec.anaphoric and ctx.anchor else dct
         if unit == "D":
-            return (dct + timedelta(days=n)).isoformat(), "DATE", True
+            return (base + timedelta(days=n)).isoformat(), "DATE", True
         if unit == "W":
-            return iso_week(dct + timedelta(weeks=n)), "DATE", True
+            return iso_week(base + timedelta(weeks=n)), "DATE", True
         if unit in ("M", "Q", "SEM"):
-            y, m = add_months(dct, n)
+            y, m = add_months(base, n)
             return f"{y}-{m:02d}", "DATE", True
         if unit == "Y":
-            return str(dct.year + n), "DATE", True
+            return str(base.year + n), "DATE", True
         if unit == "DE":
-            return str(dct.year + 10 * n)[:3] + "X", "DATE", True
+            return str(base.year + 10 * n)[:3] + "X", "DATE", True
         return "PAST_REF" if n < 0 else "FUTURE_REF", "DATE", True
     elif spec.unit_ref:
         unit, off = spec.unit_ref
@@ -1081,10 +1203,25 @@ def find(doc, lang: str) -> list[Time]:
     return list(tag(doc, lang))
 
 
+SENTENCE_ENDS = frozenset(".!?…;")
+
+
 def sentences(doc):
-    if doc.has_annotation("SENT_START"):
-        return list(doc.sents)
-    return [doc[:]]
+    """The doc's sentences, a sentence the parser ends with no final punctuation, within a
+    line, joined to the next ('hier | soir, …')."""
+    if not doc.has_annotation("SENT_START"):
+        return [doc[:]]
+    out = []
+    for sent in doc.sents:
+        if out:
+            last = out[-1]
+            words = [t for t in last if not t.is_space]
+            if words and words[-1].text not in SENTENCE_ENDS and "\n" not in words[-1].whitespace_ \
+                    and not last[-1].is_space:
+                out[-1] = doc[last.start:sent.end]
+                continue
+        out.append(sent)
+    return out
 
 
 def cue(word: Word, lex: Lexicon) -> bool:
@@ -1176,7 +1313,7 @@ def tag(doc, lang: str):
     dct, clock = document_date(doc, matches, lex)
     previous_sent = None
     anchor = year = None              # last day / year named in the sentence
-    named = named_para = None         # last weekday or calendar day named, and its paragraph
+    named = None                      # the last day named: the narrative's reference time
     named_days = []                   # calendar days named with day and month
     text = doc.text
     for sent, words, m in matches:
@@ -1190,20 +1327,23 @@ def tag(doc, lang: str):
         ctx = Context(dct, clock, anchor, tense(head, lex, sent), m.prep,
                       modal=governed_by_modal(head, lex), present=present_tense(head),
                       named_days=named_days)
-        if ctx.anchor is None and named_para == m.para and not timestamp(m, words):
-            ctx.anchor = named
-        if spec.same_day and ctx.anchor is None:
-            ctx.anchor = named
+        if ctx.anchor is None and (spec.same_day or spec.anaphoric) or ctx.anchor is None \
+                and named != dct and not timestamp(m, words) \
+                and not (ctx.present and ctx.tense is None) and ctx.tense != "future" and not ctx.modal:
+            ctx.anchor = named            # the narrated day: the last day the text named; the
+                                          # present and the future speak from the report's day
         value, type_, anchored = resolve(spec, ctx, lex)
         if spec.has_day and type_ in ("DATE", "TIME") and value[:4].isdigit() and len(value) >= 10:
             try:
                 anchor = Date.fromisoformat(value[:10])
-                if spec.day is not None or spec.weekday is not None or spec.same_day:
-                    named, named_para = anchor, m.para
+                if foreground(head, lex):
+                    named = anchor
                 if spec.day is not None and spec.month:
                     named_days.append(anchor)
             except ValueError:
                 pass
+        if timestamp(m, words):
+            named = dct               # a live-blog entry speaks from the report's day
         if spec.year and not spec.month and m.prep in lex.lists["year_prepositions"]:
             year = spec.year          # "en 97 (en janvier …)"
         start, end = words[m.start].start, words[m.end - 1].end
@@ -1211,9 +1351,24 @@ def tag(doc, lang: str):
                    mod=spec.mod, anchored=anchored)
 
 
+def foreground(tok, lex: Lexicon) -> bool:
+    """Whether a time sets the narrative's reference time: it dates a clause of the story, not
+    a noun ('le séisme de vendredi') or a relative or participial clause ('initiée la veille')."""
+    if tok is None:
+        return False
+    if tok.dep_ == "nmod" and tok.head.pos_ == "NOUN" and tok.head.lower_ not in lex.triggers:
+        return False
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ in lex.lists["background_deps"]:
+            return False
+        t = t.head
+    return True
+
+
 def timestamp(m: Match, words: list[Word]) -> bool:
     """A clock time opening its line ('08h05 – …'): a live-blog timestamp, dated by the DCT."""
-    return m.start == 0 and m.spec.hour is not None and not m.spec.has_day
+    return m.start == 0 and m.spec.hour is not None and not m.spec.has_day and words[0].norm[:1].isdigit()
 
 
 def governed_by_modal(tok, lex: Lexicon) -> bool:
@@ -1274,39 +1429,58 @@ def parse_iso(value):
         return None
 
 
-def dateline(doc, matches, lex: Lexicon):
-    """The first full date (day, month, year) in the report's first lines."""
-    limit = 0
-    lines = 0
-    for line in doc.text.split("\n"):
+def line_limit(text: str, lines: int) -> int:
+    """The offset where the text's first `lines` non-empty lines end."""
+    limit = seen = 0
+    for line in text.split("\n"):
         limit += len(line) + 1
-        if line.strip():
-            lines += 1
-        if lines >= lex.d["dateline_lines"]:
+        seen += bool(line.strip())
+        if seen >= lines:
             break
+    return limit
+
+
+def full_date(m: Match) -> bool:
+    s = m.spec
+    if not (s.kind == "date" and s.year and s.month and s.day):
+        return False
+    try:
+        Date(s.year, s.month, s.day)
+    except ValueError:
+        return False
+    return True
+
+
+def dateline(doc, matches, lex: Lexicon):
+    """The report's date: a full date (day, month, year) after a publication word ('Publié le')
+    in the page's header lines, else the first full date in its first lines."""
+    header = line_limit(doc.text, lex.d["publication_lines"])
+    top = line_limit(doc.text, lex.d["dateline_lines"])
+    first = None
     for _, words, m in matches:
-        if words[m.start].start > limit:
+        if words[m.start].start > header:
             break
-        s = m.spec
-        if s.kind == "date" and s.year and s.month and s.day:
-            try:
-                Date(s.year, s.month, s.day)
-            except ValueError:
-                continue
+        if not full_date(m):
+            continue
+        if any(w.norm in lex.lists["publication_words"] for w in words[max(0, m.core - 3):m.core]):
             return m
-    return None
+        if first is None and words[m.start].start <= top:
+            first = m
+    return first
 
 
 def infer_date(matches, lex: Lexicon):
-    """A weekday with day and month ('jeudi 15 décembre') fixes the year nearest the years named."""
-    years = [m.spec.year for _, _, m in matches if m.spec.year]
+    """A weekday with day and month ('jeudi 15 décembre') fixes the year. The years the text
+    tells as past or present ('depuis 2012') bound it from below: the first fitting year from
+    the latest of them on; else the years it tells as future bound it from above."""
+    past, future = stated_years(matches, lex)
+    if not past and not future:
+        return None
+    centre, order = (max(past), range(0, 29)) if past else (min(future), range(0, -29, -1))
     for _, _, m in matches:
         s = m.spec
         if s.weekday is not None and s.day and s.month and not s.year:
-            centre = max(years) if years else None
-            if centre is None:
-                continue
-            for delta in sorted(range(-6, 7), key=lambda d: (abs(d), -d)):
+            for delta in order:
                 try:
                     day = Date(centre + delta, s.month, s.day)
                 except ValueError:
@@ -1314,3 +1488,16 @@ def infer_date(matches, lex: Lexicon):
                 if day.weekday() == s.weekday:
                     return day
     return None
+
+
+def stated_years(matches, lex: Lexicon) -> tuple[list, list]:
+    """The years the text names: (those told as past or present, those told as future)."""
+    past, future = [], []
+    for sent, words, m in matches:
+        if not m.spec.year:
+            continue
+        head = words[m.core].tok
+        ahead = m.prep in lex.d["future_prepositions"] or tense(head, lex, sent) == "future" \
+            or governed_by_modal(head, lex)
+        (future if ahead else past).append(m.spec.year)
+    return past, future

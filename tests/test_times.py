@@ -49,6 +49,27 @@ def test_date_inferred_from_weekday_day_month(nlp):
     assert ("2022-07-08", "DATE") in [(t.value, t.type) for t in found]
 
 
+DATE_CASES = [json.loads(line) for line in
+              (Path(__file__).parent / "data" / "times_document_dates.jsonl").open(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("case", DATE_CASES, ids=[c["text"][:40] for c in DATE_CASES])
+def test_document_date(nlp, case):
+    """With no date given: a publication line in the header, else a weekday and date whose
+    year agrees with the years the text tells as past."""
+    doc, _ = tag(nlp, case["text"])
+    assert doc._.date == case["expected"]
+
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "seed" / "seed-alep-est.txt"
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="../shared/examples is not here")
+def test_seed_dated_from_its_stated_years(nlp):
+    doc, _ = tag(nlp, SEED.read_text(encoding="utf-8"))
+    assert doc._.date == "2016-12-15"
+
+
 def test_no_date_leaves_relative_times_unanchored(nlp):
     doc, found = tag(nlp, "Les secours sont arrivés jeudi soir, après le 3 avril.")
     assert doc._.date is None
