@@ -267,17 +267,21 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
     @app.get("/docs", include_in_schema=False)
     def swagger_ui():
         # validatorUrl None: Swagger UI would otherwise send the schema to its online validator
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="sitroom API",
+        page = get_swagger_ui_html(openapi_url=app.openapi_url, title="sitroom API",
                                    swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
                                    swagger_favicon_url="/favicon.ico",
                                    swagger_ui_parameters={"validatorUrl": None})
+        page.headers["Content-Security-Policy"] = security.DOCS_CSP
+        return page
 
     @app.get("/redoc", include_in_schema=False)
     def redoc():
-        return get_redoc_html(openapi_url=app.openapi_url, title="sitroom API",
+        page = get_redoc_html(openapi_url=app.openapi_url, title="sitroom API",
                               redoc_js_url=f"{REDOC}/redoc.standalone.js",
                               redoc_favicon_url="/favicon.ico", with_google_fonts=False)
+        page.headers["Content-Security-Policy"] = security.DOCS_CSP     # keeps ReDoc's CDN logo out
+        return page
 
     # -- reads ------------------------------------------------------------------------------
     @app.get("/healthz", tags=["meta"])
