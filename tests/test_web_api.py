@@ -122,6 +122,15 @@ def test_api_docs_load_vendored_files_only(client, path, asset):
         assert client.get(url).status_code == 200, url
 
 
+def test_map_libraries_are_served_with_their_licences(client):
+    page = client.get("/").text
+    for url in ("/static/vendor/leaflet-1.9.4/leaflet.js", "/static/vendor/leaflet-1.9.4/leaflet.css",
+                "/static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js"):
+        assert url in page and client.get(url).status_code == 200
+    assert client.get("/static/vendor/leaflet-1.9.4/LICENSE").status_code == 200
+    assert client.get("/static/vendor/leaflet.markercluster-1.5.3/MIT-LICENCE.txt").status_code == 200
+
+
 # -- errors -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method, path, body, status", [
