@@ -14,6 +14,7 @@ import time
 from contextlib import contextmanager
 from datetime import date as Date
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -83,8 +84,9 @@ def shoot(pg, shots: Path, name: str, look: bool = False, full_page: bool = True
 
 
 @contextmanager
-def room(browser, server, viewport, bypass_csp=True):
-    """The situation room open at ``viewport``, its map drawn; no page error nor console error."""
+def room(browser, server, viewport, bypass_csp=True, events=None):
+    """The situation room open at ``viewport``, its map drawn; no page error nor console error.
+    ``events``: /events items to answer with instead of the store's (filtered by from and to)."""
     # CSP bypassed so Playwright may evaluate its waits, and so the <script> test checks escaping alone
     context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp)
     try:
@@ -92,6 +94,8 @@ def room(browser, server, viewport, bypass_csp=True):
         errors = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        if events is not None:
+            pg.route("**/events?*", lambda route: answer_events(route, events))
         pg.goto(server + "/")
         pg.wait_for_selector("#map .ev-cluster, #map .ev-marker")
         pg.wait_for_selector("#map .map-label")
@@ -100,6 +104,13 @@ def room(browser, server, viewport, bypass_csp=True):
     finally:
         context.close()
     assert not [e for e in errors if "favicon" not in e], errors
+
+
+def answer_events(route, events):
+    query = parse_qs(urlsplit(route.request.url).query)
+    since, until = query.get("from", ["0000"])[0], query.get("to", ["9999"])[0]
+    items = [e for e in events if e["date_end"] >= since and e["date_start"] <= until]
+    route.fulfill(json={"total": len(items), "offset": 0, "limit": 1000, "items": items})
 
 
 @pytest.fixture()
@@ -180,10 +191,13 @@ def overlap(a: dict, b: dict) -> bool:
 
 
 def settled(pg):
-    """Wait until the map has stopped moving and its labels are placed again."""
-    pg.wait_for_timeout(450)                        # markercluster animates for 250 ms
-    pg.wait_for_function("!document.querySelector('#map .leaflet-cluster-anim, #map .leaflet-zoom-anim')")
-    pg.wait_for_timeout(100)
+    """Wait until the map has stopped moving and its labels are placed again (350 ms after)."""
+    pg.wait_for_timeout(450)                        # markercluster moves its icons for 300 ms
+    for _ in range(50):                             # polled: a page under its CSP cannot run wait_for_function
+        if not pg.locator("#map.leaflet-zoom-anim, #map .leaflet-cluster-anim").count():
+            break
+        pg.wait_for_timeout(100)
+    pg.wait_for_timeout(450)
 
 
 def centre(box: dict) -> tuple[float, float]:
@@ -291,6 +305,48 @@ def test_the_time_brush_filters_the_map_and_the_list(page):
     assert on_map == shown
     page.click("#tl-all")
     page.wait_for_function(f"document.querySelectorAll('#events li').length >= {total}")
+
+
+# -- a crowded map: many places near each other, and one statement dated decades earlier ----------
+
+CITIES = [("Kharkiv", 49.99, 36.23), ("Izioum", 49.21, 37.26), ("Koupiansk", 49.71, 37.61), ("Balakliia", 49.46, 36.86),
+          ("Tchouhouïv", 49.84, 36.69), ("Lozova", 48.89, 36.32), ("Kramatorsk", 48.72, 37.56), ("Sloviansk", 48.85, 37.60),
+          ("Bakhmout", 48.60, 38.00), ("Donetsk", 48.00, 37.80), ("Marioupol", 47.10, 37.55), ("Zaporijjia", 47.84, 35.14),
+          ("Dnipro", 48.46, 35.05), ("Poltava", 49.59, 34.55), ("Soumy", 50.91, 34.80), ("Kyiv", 50.45, 30.52),
+          ("Odessa", 46.48, 30.72), ("Kherson", 46.64, 32.61), ("Mykolaïv", 46.97, 31.99)]
+KINDS = ["attack", "displacement", "evacuation", "disaster"]
+
+
+def crowded_events() -> list[dict]:
+    def event(n, kind, place, lat, lon, day, area=False, admin1=None):
+        return {"id": f"UA{n:04d}", "type": kind, "kind": kind, "status": "occurred", "place": place, "admin1": admin1,
+                "country": "UA", "map_lat": lat, "map_lon": lon, "area": area, "people": (n * 37) % 900 or None,
+                "date": day, "date_start": day, "date_end": day, "reports": [str(n)], "sources": ["Agence"],
+                "agents": [], "targets": []}
+    events = [event(n, KINDS[n % 4], name, lat, lon, f"2024-03-{1 + (n * 5) % 28:02d}")
+              for n, (name, lat, lon) in enumerate(CITIES * 3, start=1)]
+    events.append(event(90, "displacement", None, 48.2, 37.7, "2024-03-10", area=True, admin1="Donetsk Oblast"))
+    events.append(event(91, "evacuation", None, 49.0, 31.4, "2024-03-12", area=True))
+    events.append(event(92, "attack", "Kyiv", 50.45, 30.52, "1987-04-26"))           # a statement about 1987
+    return events
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1440x900", "390x844"])
+def test_a_crowded_map_keeps_its_labels_apart_and_its_timeline_readable(browser, server, shots, viewport):
+    with room(browser, server, viewport, events=crowded_events()) as pg:
+        assert pg.input_value("#f-to") == max(e["date_end"] for e in crowded_events())
+        assert pg.locator("#map .ev-cluster").count() >= 2
+        assert_labels_clear(pg)
+        ticks = pg.locator("#timeline .tick-label").all_text_contents()
+        assert ticks and not any("1987" in t or "199" in t for t in ticks), ticks     # the 1987 one set aside…
+        assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}( \d{4})?", t) for t in ticks), ticks   # …ticks on days
+        assert "1 earlier event(s), from 1987" in pg.locator("#tl-earlier").inner_text()
+        shoot(pg, shots, f"crowded-{viewport['width']}", look=True)
+        for wheel in (-600, 900):
+            pg.mouse.move(*centre(boxes(pg, "#map .ev-cluster")[0]))
+            pg.mouse.wheel(0, wheel)
+            settled(pg)
+            assert_labels_clear(pg)
 
 
 # -- a phone's screen (390 px) ------------------------------------------------------------------

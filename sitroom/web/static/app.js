@@ -114,7 +114,10 @@ function initMap() {
   mapView.clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
                                             iconCreateFunction: clusterIcon }).addTo(map);
   mapView.pane = map.createPane("labels");
-  const relabel = () => requestAnimationFrame(placeLabels);
+  // placed once the map is still: markercluster moves its icons for 300 ms after a zoom (CSS transitions)
+  let pending = null;
+  const relabel = () => { clearTimeout(pending); pending = setTimeout(placeLabels, 350); };
+  mapView.relabel = relabel;
   map.on("zoomstart", () => clear(mapView.pane));
   map.on("zoomend", () => mapView.areas.eachLayer((a) => a.setRadius(areaPixels(a.event))));
   map.on("moveend zoomend resize", relabel);
@@ -131,7 +134,6 @@ function drawWorld(world) {
   mapView.isoNames = Object.fromEntries(world.features.map((f) => [f.properties.iso, f.properties.name]));
   mapView.world = L.geoJSON(world, { interactive: false, style: landStyle }).addTo(mapView.map);
   mapView.world.bringToBack();
-  placeLabels();
 }
 function landStyle(feature) {
   const hit = state.events.some((e) => e.country === feature.properties.iso);
@@ -172,7 +174,7 @@ function drawMap(refit) {
   v.clusters.addLayers(points);
   $("map-empty").hidden = located.length > 0;
   if (refit) fitEvents(located);
-  requestAnimationFrame(placeLabels);
+  v.relabel();
 }
 // Frame the events shown (never the whole world): their points and the extent of their areas.
 function fitEvents(located) {
@@ -193,7 +195,7 @@ function focusEvent(e) {
   if (!layer || !v.map) return;
   const at = L.latLng(e.map_lat, e.map_lon);
   if (e.area) { v.map.fitBounds(at.toBounds(areaRadius(e) * 2.4), { maxZoom: FOCUS_ZOOM }); return; }
-  const show = () => v.clusters.zoomToShowLayer(layer, () => { markSelected(); placeLabels(); });
+  const show = () => v.clusters.zoomToShowLayer(layer, () => { markSelected(); v.relabel(); });
   if (v.map.getZoom() < FOCUS_ZOOM || !v.map.getBounds().contains(at)) {
     v.map.once("moveend", show);
     v.map.setView(at, Math.max(v.map.getZoom(), FOCUS_ZOOM), { animate: false });
@@ -263,13 +265,13 @@ function timeDomain(dated) {
   const last = Math.max(...dated.map(endOf));
   let i = 0;
   const maxDropped = Math.max(1, Math.floor(starts.length / 10));
-  while (i < maxDropped && i < starts.length - 1 && !state.allTime) {
+  while (i < maxDropped && i < starts.length - 1) {
     const gap = starts[i + 1] - starts[i];
     if (gap < 60 * DAY_MS || gap < 2 * (last - starts[i + 1])) break;
     i++;
   }
-  const first = starts[i], pad = Math.max(DAY_MS, (last - first) * 0.03);
-  return { t0: first - pad, t1: last + pad, earlier: i, firstEver: starts[0] };
+  const first = state.allTime ? starts[0] : starts[i], pad = Math.max(DAY_MS, (last - first) * 0.03);
+  return { t0: first - pad, t1: last + pad, outliers: i, firstEver: starts[0] };
 }
 // Ticks on round dates: days, Mondays, first of months, or years, about every 80 px.
 function ticks(t0, t1, width) {
@@ -314,6 +316,7 @@ function drawTimeline() {
   tl.setAttribute("viewBox", `0 0 ${width} ${height}`);
   tl.setAttribute("height", String(height));
   $("tl-range").textContent = rangeText();
+  $("tl-earlier").hidden = true;
   if (!dated.length) { tl.append(svg("text", { x: width / 2, y: 30, class: "empty", "text-anchor": "middle" }, "no dated event")); return; }
   const dom = timeDomain(dated);
   const x = (t) => left + (Math.max(dom.t0, Math.min(dom.t1, t)) - dom.t0) / (dom.t1 - dom.t0) * (width - left - right);
@@ -353,9 +356,10 @@ function drawTimeline() {
     if (b - a > 8) tl.append(svg("rect", Object.assign({ x: a, y: y - 5, width: b - a, height: 10, rx: 5 }, attrs), label));
     else tl.append(svg("circle", Object.assign({ cx: a, cy: y, r: 5 + Math.min(4, e.reports.length) }, attrs), label));
   }
-  if (dom.earlier) tl.append(svg("text", { x: left + 2, y: axis + 16 + (narrow ? 0 : 0), class: "earlier", dx: 0,
-    on: { click: () => { state.allTime = true; drawTimeline(); } } },
-    tip("show the whole span"), `◂ ${dom.earlier} earlier (from ${iso(dom.firstEver).slice(0, 4)})`));
+  const earlier = $("tl-earlier");
+  earlier.hidden = !dom.outliers;
+  earlier.textContent = state.allTime ? `set aside ${dom.outliers} far older event(s)`
+                                      : `◂ ${dom.outliers} earlier event(s), from ${new Date(dom.firstEver).getUTCFullYear()}`;
 }
 function rangeText() {
   const f = $("f-from").value, t = $("f-to").value;
@@ -660,6 +664,7 @@ function init() {
   $("f-bbox").addEventListener("change", (e) => { e.stopPropagation(); loadEvents(false); });
   $("tl-latest").addEventListener("click", () => { state.allTime = false; loadEvents(true, true); });
   $("tl-all").addEventListener("click", () => { $("f-from").value = ""; $("f-to").value = ""; state.allTime = true; loadEvents(true); });
+  $("tl-earlier").addEventListener("click", () => { state.allTime = !state.allTime; drawTimeline(); });
   $("zoom-fit").addEventListener("click", () => fitEvents());
   initMap();
   initBrush();
