@@ -11,7 +11,7 @@ from sitroom.situation.export import export
 from sitroom.situation.reconcile import reconcile
 
 # Two outlets of our own tell the same shelling; one names "l'armée syrienne", the other "le régime".
-OUTLET_A = ("L'armée syrienne a bombardé mardi matin un marché d'Idleb, tuant six civils, "
+OUTLET_A = ("L'armée syrienne a bombardé mardi matin un marché à Idleb, tuant six civils, "
             "selon des secouristes.\n")
 OUTLET_B = ("Les forces du régime syrien ont pilonné mardi un marché à Idleb, "
             "tuant six civils.\n")
