@@ -84,11 +84,11 @@ def shoot(pg, shots: Path, name: str, look: bool = False, full_page: bool = True
 
 
 @contextmanager
-def room(browser, server, viewport, bypass_csp=True, events=None):
+def room(browser, server, viewport, bypass_csp=True, events=None, touch=False):
     """The situation room open at ``viewport``, its map drawn; no page error nor console error.
     ``events``: /events items to answer with instead of the store's (filtered by from and to)."""
     # CSP bypassed so Playwright may evaluate its waits, and so the <script> test checks escaping alone
-    context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp)
+    context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp, has_touch=touch, is_mobile=touch)
     try:
         pg = context.new_page()
         errors = []
@@ -370,6 +370,23 @@ def assert_fits_the_phone(pg):
     assert pg.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page is wider than the phone"
     small = pg.evaluate(SMALL_TEXT, pg.query_selector("main"))
     assert not small, small
+
+
+def test_pinching_zooms_the_map(browser, server):
+    with room(browser, server, PHONE, touch=True) as pg:
+        before = float(pg.get_attribute("#map", "data-zoom"))
+        x, y = centre(boxes(pg, "#map")[0])
+        cdp = pg.context.new_cdp_session(pg)
+
+        def touch(kind, spread):
+            points = [{"x": x - spread, "y": y, "id": 1}, {"x": x + spread, "y": y, "id": 2}] if spread else []
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+        touch("touchStart", 30)
+        for i in range(1, 13):
+            touch("touchMove", 30 + 8 * i)
+        touch("touchEnd", 0)
+        settled(pg)
+        assert float(pg.get_attribute("#map", "data-zoom")) > before
 
 
 def test_usable_on_a_phone(phone, shots):
