@@ -111,6 +111,26 @@ def test_stored_report_and_page(client):
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.parametrize("path, asset", [("/docs", "/static/vendor/swagger-ui-dist-"),
+                                         ("/redoc", "/static/vendor/redoc-")], ids=["swagger-ui", "redoc"])
+def test_api_docs_load_vendored_files_only(client, path, asset):
+    import re
+    page = client.get(path)
+    assert page.status_code == 200 and asset in page.text
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", page.text)         # no CDN, no web font
+    for url in re.findall(r"(?:src|href)=[\"']?(/static/[^\"'\s>]+)", page.text):
+        assert client.get(url).status_code == 200, url
+
+
+def test_map_libraries_are_served_with_their_licences(client):
+    page = client.get("/").text
+    for url in ("/static/vendor/leaflet-1.9.4/leaflet.js", "/static/vendor/leaflet-1.9.4/leaflet.css",
+                "/static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js"):
+        assert url in page and client.get(url).status_code == 200
+    assert client.get("/static/vendor/leaflet-1.9.4/LICENSE").status_code == 200
+    assert client.get("/static/vendor/leaflet.markercluster-1.5.3/MIT-LICENCE.txt").status_code == 200
+
+
 # -- errors -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method, path, body, status", [

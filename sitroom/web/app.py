@@ -7,7 +7,8 @@ Reads: GET /events, /events/{id}, /figures, /situation, /report, /export/{format
 /reports, /reports/{id}, /jobs/{id}, /meta. Writes (a bearer token when one is set):
 POST /reports (one report, extracted at once), POST /jobs and /jobs/files (many, in the
 background, with progress), POST /extract and /extract/file (read a report without
-storing it). The schema is at /openapi.json, the docs at /docs.
+storing it). The schema is at /openapi.json, the docs at /docs (Swagger UI) and /redoc, both
+served from vendored files (static/vendor/), so they work offline.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, File, HTTPException, Path as PathParam, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -42,6 +44,9 @@ from .service import DAY, EventFilter, Jobs, SituationCache, Snapshot, ingest_on
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
+VENDOR = "/static/vendor"                      # static/vendor/README.md: versions and licences
+SWAGGER_UI = f"{VENDOR}/swagger-ui-dist-5.35.0"
+REDOC = f"{VENDOR}/redoc-2.5.4"
 WORLD = HERE.parent / "data" / "world.json"
 EVENT_TYPES = HERE.parent / "data" / "event_types.json"
 MAX_UPLOAD = 5_000_000
@@ -216,7 +221,7 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
         jobs.close()
         store.close()
 
-    app = FastAPI(title="sitroom", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="sitroom", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The situation room: events, figures and sources reconciled from crisis reports.")
     app.state.store, app.state.cache, app.state.jobs = store, cache, jobs
     bearer = HTTPBearer(auto_error=False, description="needed for writes when the server has a token")
@@ -258,6 +263,25 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui():
+        # validatorUrl None: Swagger UI would otherwise send the schema to its online validator
+        page = get_swagger_ui_html(openapi_url=app.openapi_url, title="sitroom API",
+                                   swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+                                   swagger_favicon_url="/favicon.ico",
+                                   swagger_ui_parameters={"validatorUrl": None})
+        page.headers["Content-Security-Policy"] = security.DOCS_CSP
+        return page
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc():
+        page = get_redoc_html(openapi_url=app.openapi_url, title="sitroom API",
+                              redoc_js_url=f"{REDOC}/redoc.standalone.js",
+                              redoc_favicon_url="/favicon.ico", with_google_fonts=False)
+        page.headers["Content-Security-Policy"] = security.DOCS_CSP     # keeps ReDoc's CDN logo out
+        return page
 
     # -- reads ------------------------------------------------------------------------------
     @app.get("/healthz", tags=["meta"])

@@ -3,8 +3,8 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const W = 800, H = 460;
-const state = { meta: null, world: null, events: [], view: null, fit: null, selected: null, read: null };
+// context: the events the filters keep at any date (the timeline); events: those the dates keep too (map, list)
+const state = { meta: null, context: [], events: [], selected: null, read: null, allTime: false, timeAt: null };
 const $ = (id) => document.getElementById(id);
 
 // -- small DOM helpers ---------------------------------------------------------------------
@@ -68,135 +68,346 @@ function showTab(name) {
   for (const b of document.querySelectorAll("nav [data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + name;
   if (name === "report") $("report-frame").src = "/report?format=html&t=" + Date.now();
+  if (name === "situation" && mapView.map) { mapView.map.invalidateSize(); drawTimeline(); }
 }
 
-// -- projection and map ------------------------------------------------------------------------
-function frameFor(points) {
-  let lo0 = -170, lo1 = 190, la0 = -58, la1 = 78;
-  if (points.length) {
-    const lons = points.map((p) => p[0]), lats = points.map((p) => p[1]);
-    lo0 = Math.min(...lons); lo1 = Math.max(...lons); la0 = Math.min(...lats); la1 = Math.max(...lats);
-    const pad = Math.max((lo1 - lo0) * 0.2 + 2, 6 - (lo1 - lo0) / 2, 4 - (la1 - la0) / 2);
-    lo0 -= pad; lo1 += pad; la0 -= pad; la1 += pad;
-  }
-  return { lo0, lo1, la0: Math.max(-85, la0), la1: Math.min(85, la1) };
+// -- map: Leaflet and Leaflet.markercluster (static/vendor), over the Natural Earth outlines ----
+const FOCUS_ZOOM = 7;          // an opened event is shown at least this close
+const LABEL_GAP = 3;           // px kept free between a label and any marker or other label
+const mapView = { map: null, world: null, clusters: null, areas: null, pane: null, markers: new Map(), isoNames: {} };
+
+// An event's dot: a DivIcon whose colour is set through the DOM (the page's CSP allows no inline style).
+const EventIcon = L.DivIcon.extend({
+  createIcon(old) {
+    const div = L.DivIcon.prototype.createIcon.call(this, old);
+    div.style.background = this.options.fill;
+    div.dataset.id = this.options.id;
+    div.classList.toggle("selected", state.selected === this.options.id);
+    return div;
+  },
+});
+function dotSize(e) { return Math.round(e.people ? 14 + Math.min(18, Math.sqrt(e.people) / 2) : 12 + Math.min(6, e.reports.length * 2)); }
+function areaRadius(e) { return e.admin1 ? 120000 : 300000; }         // metres: a region, else a country
+// An area's ring: its extent on the ground, but never so small that a marker hides it.
+function areaPixels(e) {
+  const zoom = mapView.map ? mapView.map.getZoom() : 3;
+  const metresPerPixel = 40075016.686 * Math.cos(e.map_lat * Math.PI / 180) / (256 * 2 ** zoom);
+  return Math.max(26, Math.min(400, areaRadius(e) / metresPerPixel));
 }
-function projector(f) {
-  const kx = Math.cos(((f.la0 + f.la1) / 2) * Math.PI / 180);
-  const sx = (f.lo1 - f.lo0) * kx, sy = f.la1 - f.la0;
-  const scale = Math.min(W / sx, H / sy);
-  const ox = (W - sx * scale) / 2, oy = (H - sy * scale) / 2;
-  return {
-    xy: (lon, lat) => [ox + (lon - f.lo0) * kx * scale, oy + (f.la1 - lat) * scale],
-    lonlat: (x, y) => [(x - ox) / (kx * scale) + f.lo0, f.la1 - (y - oy) / scale],
-    scale,
-  };
+function placeName(e) { return e.place || e.admin1 || mapView.isoNames[e.country] || e.country || null; }
+function describe(e) {
+  const where = [e.place, e.admin1, e.country].filter(Boolean).join(", ");
+  return `${e.id} ${e.type} — ${where || "?"}, ${e.date || "undated"}${e.people ? `, ~${fmt(e.people)} people` : ""}, ${e.reports.length} report(s)`;
 }
-function radius(e) {
-  if (e.area) return 16 + Math.min(30, Math.sqrt(e.people || 0) / 3);
-  return e.people ? 4 + Math.min(22, Math.sqrt(e.people) / 3) : 4 + Math.min(6, e.reports.length);
+function clusterIcon(cluster) {
+  const n = cluster.getChildCount();
+  const size = n < 10 ? 34 : n < 100 ? 40 : 48;
+  return L.divIcon({ html: `<span>${n}</span>`, className: "ev-cluster", iconSize: [size, size] });
 }
-function drawMap() {
-  const map = clear($("map"));
+function initMap() {
+  const map = L.map("map", { minZoom: 1, maxZoom: 10, zoomSnap: 0.5, worldCopyJump: false, attributionControl: false,
+                             maxBounds: [[-89, -540], [89, 540]], tapTolerance: 12 });
+  L.control.attribution({ prefix: false }).addAttribution("Leaflet · outlines: Natural Earth").addTo(map);
+  map.setView([15, 20], 2);
+  mapView.map = map;
+  mapView.areas = L.featureGroup().addTo(map);
+  mapView.clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
+                                            iconCreateFunction: clusterIcon }).addTo(map);
+  mapView.pane = map.createPane("labels");
+  // placed once the map is still: markercluster moves its icons for 300 ms after a zoom (CSS transitions)
+  let pending = null;
+  const relabel = () => { clearTimeout(pending); pending = setTimeout(placeLabels, 350); };
+  mapView.relabel = relabel;
+  map.on("zoomstart", () => clear(mapView.pane));
+  map.on("zoomend", () => mapView.areas.eachLayer((a) => a.setRadius(areaPixels(a.event))));
+  map.on("moveend zoomend resize", relabel);
+  mapView.clusters.on("animationend spiderfied unspiderfied", relabel);
+  map.on("moveend", () => {
+    const c = map.getCenter();
+    const box = $("map");
+    box.dataset.zoom = String(map.getZoom());
+    box.dataset.center = `${c.lat.toFixed(4)},${c.lng.toFixed(4)}`;
+    if ($("f-bbox").checked && !mapView.quiet) loadEvents(false);
+  });
+}
+function drawWorld(world) {
+  mapView.isoNames = Object.fromEntries(world.features.map((f) => [f.properties.iso, f.properties.name]));
+  mapView.world = L.geoJSON(world, { interactive: false, style: landStyle }).addTo(mapView.map);
+  mapView.world.bringToBack();
+}
+function landStyle(feature) {
+  const hit = state.events.some((e) => e.country === feature.properties.iso);
+  return { color: hit ? "#8d99a6" : "#aab4be", weight: 0.7, fillColor: hit ? "#f4eddc" : "#fbfaf7", fillOpacity: 1,
+           className: hit ? "land hit" : "land" };
+}
+function drawMap(refit) {
+  const v = mapView;
+  if (!v.map) return;
+  const ids = state.events.map((e) => e.id).join(" ");
+  if (ids === v.shown && !refit) { markSelected(); return; }     // same events: keep the markers (and an open spider)
+  v.shown = ids;
+  v.clusters.clearLayers(); v.areas.clearLayers(); v.markers.clear();
+  if (v.world) v.world.setStyle(landStyle);
   const located = state.events.filter((e) => e.map_lat !== null && e.map_lon !== null);
-  if (!state.view) state.view = frameFor(located.map((e) => [e.map_lon, e.map_lat]));
-  const p = projector(state.view);
-  map.append(svg("rect", { width: W, height: H, class: "sea" }));
-  const hit = new Set(state.events.map((e) => e.country).filter(Boolean));
-  const v = state.view;
-  for (const c of (state.world && state.world.features) || []) {
-    const rings = c.geometry.coordinates.flat();
-    let d = "";
-    let inside = false;
-    for (const ring of rings) {
-      for (const [lon, lat] of ring) if (lon >= v.lo0 - 30 && lon <= v.lo1 + 30 && lat >= v.la0 - 30 && lat <= v.la1 + 30) { inside = true; break; }
-      d += "M" + ring.map(([lon, lat]) => p.xy(lon, lat).map((n) => n.toFixed(1)).join(",")).join("L") + "Z";
+  const points = [];
+  for (const e of located) {
+    const at = [e.map_lat, e.map_lon];
+    let layer;
+    if (e.area) {
+      layer = L.circleMarker(at, { radius: areaPixels(e), color: colour(e.kind), weight: 2, dashArray: "5 4",
+                                   fillColor: colour(e.kind), fillOpacity: 0.14, className: "ev-area" });
+      layer.event = e;
+      layer.bindTooltip(describe(e), { sticky: true });
+      v.areas.addLayer(layer);
+    } else {
+      const size = dotSize(e);
+      layer = L.marker(at, { title: describe(e), alt: e.type, riseOnHover: true,
+                             icon: new EventIcon({ className: "ev-marker", iconSize: [size, size], html: "", fill: colour(e.kind), id: e.id }) });
+      points.push(layer);
     }
-    if (!inside) continue;
-    map.append(svg("path", { d, class: hit.has(c.properties.iso) ? "land hit" : "land" }, tip(c.properties.name || "")));
+    layer.eventId = e.id;
+    layer.label = placeName(e);
+    layer.weight = (e.people || 0) + e.reports.length;
+    layer.on("click", () => openEvent(e.id));
+    v.markers.set(e.id, layer);
   }
-  const sorted = located.slice().sort((a, b) => radius(b) - radius(a));
-  const labelled = new Set();
-  const spots = new Map();                        // events at one spot are spread around it
-  for (const e of sorted) if (!e.area) {
-    const key = p.xy(e.map_lon, e.map_lat).map((n) => Math.round(n / 4)).join(",");
-    spots.set(key, (spots.get(key) || []).concat([e]));
-  }
-  const shift = new Map();
-  for (const group of spots.values()) if (group.length > 1)
-    group.forEach((e, i) => { const a = 2 * Math.PI * i / group.length; shift.set(e.id, [Math.cos(a), Math.sin(a)]); });
-  for (const e of sorted) {
-    let [x, y] = p.xy(e.map_lon, e.map_lat);
-    const s = shift.get(e.id);
-    if (s) { x += s[0] * (radius(e) + 2); y += s[1] * (radius(e) + 2); }
-    const r = radius(e);
-    const where = [e.place, e.admin1, e.country].filter(Boolean).join(", ");
-    const people = e.people ? `, ~${fmt(e.people)} people` : "";
-    const mark = svg("circle", {
-      cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: colour(e.kind), stroke: colour(e.kind),
-      class: "event" + (e.area ? " area" : "") + (state.selected === e.id ? " selected" : ""),
-      "data-id": e.id, tabindex: 0, role: "button",
-      on: { click: () => openEvent(e.id), keydown: (k) => { if (k.key === "Enter") openEvent(e.id); } },
-    }, tip(`${e.id} ${e.type} — ${where || "?"}, ${e.date || "undated"}${people}, ${e.reports.length} report(s)`));
-    map.append(mark);
-    const name = e.place || (e.area ? e.country : null);
-    if (name && !labelled.has(name) && labelled.size < 30) {
-      labelled.add(name);
-      map.append(svg("text", { x: (x + (e.area ? 4 : r + 3)).toFixed(1), y: (y + 4).toFixed(1), class: "label" }, name));
-    }
-  }
-  if (!located.length) map.append(svg("text", { x: W / 2, y: H / 2, class: "empty", "text-anchor": "middle" }, "no located event"));
+  v.clusters.addLayers(points);
+  $("map-empty").hidden = located.length > 0;
+  if (refit) fitEvents(located);
+  v.relabel();
 }
-function zoom(factor, cx, cy) {
-  const v = state.view, p = projector(v);
-  const [lon, lat] = p.lonlat(cx === undefined ? W / 2 : cx, cy === undefined ? H / 2 : cy);
-  state.view = { lo0: lon - (lon - v.lo0) * factor, lo1: lon + (v.lo1 - lon) * factor,
-                 la0: Math.max(-85, lat - (lat - v.la0) * factor), la1: Math.min(85, lat + (v.la1 - lat) * factor) };
-  drawMap();
-  if ($("f-bbox").checked) loadEvents();
+// Frame the events shown (never the whole world): their points and the extent of their areas.
+function fitEvents(located) {
+  const v = mapView;
+  located = located || state.events.filter((e) => e.map_lat !== null && e.map_lon !== null);
+  if (!located.length) return;
+  let bounds = null;
+  for (const e of located) {
+    const b = L.latLng(e.map_lat, e.map_lon).toBounds(e.area ? areaRadius(e) * 2 : 60000);
+    bounds = bounds ? bounds.extend(b) : b;
+  }
+  v.quiet = true;
+  v.map.fitBounds(bounds, { padding: [44, 44], maxZoom: FOCUS_ZOOM, animate: false });
+  v.quiet = false;
+}
+function focusEvent(e) {
+  const v = mapView, layer = v.markers.get(e.id);
+  if (!layer || !v.map) return;
+  const at = L.latLng(e.map_lat, e.map_lon);
+  if (e.area) { v.map.fitBounds(at.toBounds(areaRadius(e) * 2.4), { maxZoom: FOCUS_ZOOM }); return; }
+  const show = () => v.clusters.zoomToShowLayer(layer, () => { markSelected(); v.relabel(); });
+  if (v.map.getZoom() < FOCUS_ZOOM || !v.map.getBounds().contains(at)) {
+    v.map.once("moveend", show);
+    v.map.setView(at, Math.max(v.map.getZoom(), FOCUS_ZOOM), { animate: false });
+  } else show();
+}
+function markSelected() {
+  for (const node of $("map").querySelectorAll(".ev-marker")) node.classList.toggle("selected", node.dataset.id === state.selected);
+  mapView.areas.eachLayer((a) => { const p = a.getElement && a.getElement(); if (p) p.classList.toggle("selected", a.eventId === state.selected); });
+}
+// Labels go where they fit: beside their marker, never over a marker, a cluster or another label.
+function placeLabels() {
+  const v = mapView;
+  if (!v.map || !v.pane) return;
+  clear(v.pane);
+  const box = $("map").getBoundingClientRect();
+  if (!box.width) return;
+  const rect = (r) => ({ x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top });
+  const taken = [...v.map.getPane("markerPane").querySelectorAll(".leaflet-marker-icon")].map((n) => rect(n.getBoundingClientRect()));
+  const free = (r) => r.x0 >= 2 && r.y0 >= 2 && r.x1 <= box.width - 2 && r.y1 <= box.height - 2 &&
+    !taken.some((t) => r.x0 < t.x1 + LABEL_GAP && t.x0 < r.x1 + LABEL_GAP && r.y0 < t.y1 + LABEL_GAP && t.y0 < r.y1 + LABEL_GAP);
+  const wanted = [];
+  v.clusters.eachLayer((m) => {
+    const shown = v.clusters.getVisibleParent(m);
+    if (!shown || !shown._icon || !m.label) return;
+    wanted.push({ anchor: rect(shown._icon.getBoundingClientRect()), text: m.label, weight: m.weight, key: shown });
+  });
+  v.areas.eachLayer((a) => {
+    if (!a.label || !v.map.getBounds().contains(a.getLatLng())) return;
+    const p = v.map.latLngToContainerPoint(a.getLatLng()), r = a.getRadius();
+    wanted.push({ anchor: { x0: p.x - r, y0: p.y - r, x1: p.x + r, y1: p.y + r }, text: a.label, weight: a.weight, key: a });
+  });
+  const seen = new Set();                      // one label per marker or cluster, a place named once
+  wanted.sort((a, b) => b.weight - a.weight);
+  for (const w of wanted) {
+    if (seen.has(w.key) || seen.has(w.text)) continue;
+    seen.add(w.key); seen.add(w.text);
+    const label = el("div", { class: "map-label" }, w.text);
+    v.pane.append(label);
+    const lw = label.offsetWidth, lh = label.offsetHeight, a = w.anchor, cy = (a.y0 + a.y1) / 2, cx = (a.x0 + a.x1) / 2;
+    const spots = [[a.x1 + 4, cy - lh / 2], [a.x0 - 4 - lw, cy - lh / 2], [cx - lw / 2, a.y0 - 3 - lh], [cx - lw / 2, a.y1 + 3]];
+    const spot = spots.map(([x, y]) => ({ x0: x, y0: y, x1: x + lw, y1: y + lh })).find(free);
+    if (!spot) { label.remove(); continue; }
+    taken.push(spot);
+    L.DomUtil.setPosition(label, v.map.containerPointToLayerPoint([spot.x0, spot.y0]));
+  }
 }
 function mapBbox() {
-  const p = projector(state.view);
-  const [w, n] = p.lonlat(0, 0), [e, s] = p.lonlat(W, H);
+  const b = mapView.map.getBounds();
   const c = (x, lo, hi) => Math.max(lo, Math.min(hi, x)).toFixed(3);
-  return [c(w, -180, 180), c(s, -90, 90), c(e, -180, 180), c(n, -90, 90)].join(",");
+  return [c(b.getWest(), -180, 180), c(b.getSouth(), -90, 90), c(b.getEast(), -180, 180), c(b.getNorth(), -90, 90)].join(",");
 }
 
-// -- timeline ----------------------------------------------------------------------------------
+// -- timeline and its time brush ---------------------------------------------------------------
+// The timeline shows every event the other filters keep (state.context); the brush sets the
+// from/to filters, which the map and the list follow. Marks of events the brush leaves out are dimmed.
+const DAY_MS = 86400000;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const day = (s) => Date.parse((s || "").slice(0, 10) + (s && s.length === 7 ? "-01" : s && s.length === 4 ? "-01-01" : ""));
+const iso = (t) => new Date(t).toISOString().slice(0, 10);
+const startOf = (e) => day(e.date_start || e.date);
+const endOf = (e) => day(e.date_end || e.date) || startOf(e);
+
+// The span to draw: from the first event to the last, leaving out a few far older ones (a statement
+// dated 1987 among 2024 events) that would squeeze everything else into a corner (issue 9).
+function timeDomain(dated) {
+  const starts = dated.map(startOf).sort((a, b) => a - b);
+  const last = Math.max(...dated.map(endOf));
+  let i = 0;
+  const maxDropped = Math.max(1, Math.floor(starts.length / 10));
+  while (i < maxDropped && i < starts.length - 1) {
+    const gap = starts[i + 1] - starts[i];
+    if (gap < 60 * DAY_MS || gap < 2 * (last - starts[i + 1])) break;
+    i++;
+  }
+  const first = state.allTime ? starts[0] : starts[i], pad = Math.max(DAY_MS, (last - first) * 0.03);
+  return { t0: first - pad, t1: last + pad, outliers: i, firstEver: starts[0] };
+}
+// Ticks on round dates: days, Mondays, first of months, or years, about every 80 px.
+function ticks(t0, t1, width) {
+  const span = (t1 - t0) / DAY_MS, want = Math.max(2, Math.floor(width / 80));
+  const out = [];
+  const dayStep = [1, 2, 7, 14].find((s) => span / s <= want);
+  if (dayStep) {
+    let t = Math.ceil(t0 / DAY_MS) * DAY_MS;
+    if (dayStep >= 7) while (new Date(t).getUTCDay() !== 1) t += DAY_MS;
+    for (; t <= t1; t += dayStep * DAY_MS) {
+      const d = new Date(t);
+      out.push([t, `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}` + (out.length === 0 || (d.getUTCMonth() === 0 && d.getUTCDate() <= dayStep) ? ` ${d.getUTCFullYear()}` : "")]);
+    }
+    return out;
+  }
+  const monthStep = [1, 2, 3, 6].find((s) => span / 30.4 / s <= want);
+  if (monthStep) {
+    const d = new Date(t0);
+    let y = d.getUTCFullYear(), m = d.getUTCMonth() + 1;
+    while (m % monthStep) m++;
+    for (let t = Date.UTC(y, m, 1); t <= t1; t = Date.UTC(y, m, 1)) {
+      const md = new Date(t);
+      if (t >= t0) out.push([t, MONTHS[md.getUTCMonth()] + (out.length === 0 || md.getUTCMonth() === 0 ? ` ${md.getUTCFullYear()}` : "")]);
+      m += monthStep;
+      if (m >= 12) { y += Math.floor(m / 12); m %= 12; }
+    }
+    return out;
+  }
+  const yearStep = [1, 2, 5, 10, 20, 50, 100].find((s) => span / 365.25 / s <= want) || 100;
+  for (let y = Math.ceil(new Date(t0).getUTCFullYear() / yearStep) * yearStep; Date.UTC(y, 0, 1) <= t1; y += yearStep)
+    if (Date.UTC(y, 0, 1) >= t0) out.push([Date.UTC(y, 0, 1), String(y)]);
+  return out;
+}
 function drawTimeline() {
   const tl = clear($("timeline"));
-  const dated = state.events.filter((e) => !Number.isNaN(day(e.date_start || e.date)));
+  const width = Math.max(200, Math.round(tl.getBoundingClientRect().width || 800));
+  const dated = state.context.filter((e) => !Number.isNaN(startOf(e)));
   const kinds = [...new Set(dated.map((e) => e.kind))].sort();
-  const lane = 22, top = 10, left = 90, right = 40;
-  const height = top + Math.max(1, kinds.length) * lane + 28;
-  tl.setAttribute("viewBox", `0 0 ${W} ${height}`);
-  if (!dated.length) { tl.append(svg("text", { x: W / 2, y: 30, class: "empty", "text-anchor": "middle" }, "no dated event")); return; }
-  let t0 = Math.min(...dated.map((e) => day(e.date_start || e.date)));
-  let t1 = Math.max(...dated.map((e) => day(e.date_end || e.date) || day(e.date_start || e.date)));
-  const dayMs = 86400000;
-  t0 -= dayMs; t1 += dayMs;
-  const x = (t) => left + (t - t0) / (t1 - t0) * (W - left - right);
-  kinds.forEach((k, i) => {
-    const y = top + i * lane + lane / 2;
-    tl.append(svg("line", { x1: left, x2: W - right, y1: y, y2: y, class: "lane" }));
-    tl.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "lane-label" }, k));
-  });
-  const axis = top + kinds.length * lane + 6;
-  const span = (t1 - t0) / dayMs, step = Math.max(1, Math.ceil(span / 8));
-  for (let t = t0; t <= t1; t += step * dayMs) {
+  const narrow = width < 560;
+  const lane = narrow ? 30 : 24, top = 8, left = narrow ? 8 : 100, right = 14;
+  const height = top + Math.max(1, kinds.length) * lane + 30;
+  tl.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  tl.setAttribute("height", String(height));
+  $("tl-range").textContent = rangeText();
+  $("tl-earlier").hidden = true;
+  if (!dated.length) { tl.append(svg("text", { x: width / 2, y: 30, class: "empty", "text-anchor": "middle" }, "no dated event")); return; }
+  const dom = timeDomain(dated);
+  const x = (t) => left + (Math.max(dom.t0, Math.min(dom.t1, t)) - dom.t0) / (dom.t1 - dom.t0) * (width - left - right);
+  const time = (px) => dom.t0 + (Math.max(left, Math.min(width - right, px)) - left) / (width - left - right) * (dom.t1 - dom.t0);
+  state.timeAt = time;
+  const axis = top + kinds.length * lane + 4;
+  tl.append(svg("rect", { x: left, y: top, width: width - left - right, height: axis - top, class: "plot" }));
+  for (const [t, text] of ticks(dom.t0, dom.t1, width - left - right)) {
     tl.append(svg("line", { x1: x(t), x2: x(t), y1: top, y2: axis, class: "tick" }));
-    tl.append(svg("text", { x: x(t), y: axis + 14, "text-anchor": "middle", class: "tick-label" }, new Date(t).toISOString().slice(0, 10)));
+    tl.append(svg("text", { x: x(t), y: axis + 16, "text-anchor": "middle", class: "tick-label" }, text));
   }
+  kinds.forEach((k, i) => {
+    const y = top + i * lane + lane / 2 + (narrow ? 5 : 0);
+    tl.append(svg("line", { x1: left, x2: width - right, y1: y, y2: y, class: "lane" }));
+    if (narrow) tl.append(svg("text", { x: left + 2, y: top + i * lane + 11, class: "lane-label" }, k));
+    else tl.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "lane-label" }, k));
+  });
+  // the brush sits under the marks, so a mark stays clickable inside it
+  const from = day($("f-from").value), to = day($("f-to").value);
+  if (!Number.isNaN(from) || !Number.isNaN(to)) {
+    const a = Number.isNaN(from) ? dom.t0 : from, b = Number.isNaN(to) ? dom.t1 : to + DAY_MS;
+    const g = svg("g", { class: "brush" },
+      svg("rect", { x: x(a), y: top, width: Math.max(2, x(b) - x(a)), height: axis - top, class: "brush-body" }),
+      svg("rect", { x: x(a) - 5, y: top, width: 10, height: axis - top, class: "brush-handle", "data-edge": "from" }),
+      svg("rect", { x: x(b) - 5, y: top, width: 10, height: axis - top, class: "brush-handle", "data-edge": "to" }));
+    tl.append(g);
+  }
+  const inside = new Set(state.events.map((e) => e.id));
   for (const e of dated) {
-    const y = top + kinds.indexOf(e.kind) * lane + lane / 2;
-    const a = x(day(e.date_start || e.date)), b = x(day(e.date_end || e.date) || day(e.date_start || e.date));
-    const attrs = { fill: colour(e.kind), class: "mark" + (state.selected === e.id ? " selected" : ""), "data-id": e.id,
-                    on: { click: () => openEvent(e.id) } };
+    if (startOf(e) < dom.t0 && endOf(e) < dom.t0) continue;
+    const y = top + kinds.indexOf(e.kind) * lane + lane / 2 + (narrow ? 5 : 0);
+    const a = x(startOf(e)), b = x(endOf(e));
+    const attrs = { fill: colour(e.kind), "data-id": e.id,
+                    class: "mark" + (inside.has(e.id) ? " in" : " out") + (state.selected === e.id ? " selected" : ""),
+                    on: { click: () => openEvent(e.id), pointerdown: (ev) => ev.stopPropagation() } };
     const label = tip(`${e.id} ${e.type}, ${e.place || e.country || "?"}, ${e.date}`);
     if (b - a > 8) tl.append(svg("rect", Object.assign({ x: a, y: y - 5, width: b - a, height: 10, rx: 5 }, attrs), label));
-    else tl.append(svg("circle", Object.assign({ cx: a, cy: y, r: 4 + Math.min(5, e.reports.length) }, attrs), label));
+    else tl.append(svg("circle", Object.assign({ cx: a, cy: y, r: 5 + Math.min(4, e.reports.length) }, attrs), label));
   }
+  const earlier = $("tl-earlier");
+  earlier.hidden = !dom.outliers;
+  earlier.textContent = state.allTime ? `set aside ${dom.outliers} far older event(s)`
+                                      : `◂ ${dom.outliers} earlier event(s), from ${new Date(dom.firstEver).getUTCFullYear()}`;
+}
+function rangeText() {
+  const f = $("f-from").value, t = $("f-to").value;
+  if (!f && !t) return "all dates";
+  return `${f || "…"} → ${t || "…"}`;
+}
+// Drag on the timeline to draw a brush, drag the brush to move it, drag an edge to stretch it.
+function initBrush() {
+  const tl = $("timeline");
+  let drag = null;
+  const px = (ev) => ev.clientX - tl.getBoundingClientRect().left;
+  tl.addEventListener("pointerdown", (ev) => {
+    if (!state.timeAt || ev.button !== 0) return;
+    const edge = ev.target.dataset && ev.target.dataset.edge;
+    const from = day($("f-from").value), to = day($("f-to").value);
+    const mode = edge ? edge : ev.target.classList.contains("brush-body") ? "move" : "new";
+    drag = { mode, x0: px(ev), from, to, t: state.timeAt(px(ev)), moved: false };
+    tl.setPointerCapture(ev.pointerId);
+    ev.preventDefault();
+  });
+  tl.addEventListener("pointermove", (ev) => {
+    if (!drag) return;
+    const dx = px(ev) - drag.x0;
+    if (Math.abs(dx) < 3 && !drag.moved) return;
+    drag.moved = true;
+    const t = state.timeAt(px(ev));
+    let a, b;
+    if (drag.mode === "new") { a = Math.min(drag.t, t); b = Math.max(drag.t, t); }
+    else if (drag.mode === "move") { const shift = t - drag.t; a = drag.from + shift; b = drag.to + shift; }
+    else if (drag.mode === "from") { a = Math.min(t, drag.to); b = drag.to; }
+    else { a = drag.from; b = Math.max(t, drag.from); }
+    if (Number.isNaN(a) || Number.isNaN(b)) return;
+    $("f-from").value = iso(a); $("f-to").value = iso(b);
+    drawTimeline();
+  });
+  const done = () => {
+    if (drag && drag.moved) loadEvents(true);
+    drag = null;
+  };
+  tl.addEventListener("pointerup", done);
+  tl.addEventListener("pointercancel", done);
+}
+// The page opens on the latest 30 days of the data.
+function latestWindow() {
+  const ends = state.context.map(endOf).filter((t) => !Number.isNaN(t));
+  if (!ends.length) { $("f-from").value = ""; $("f-to").value = ""; return; }
+  const last = Math.max(...ends);
+  $("f-from").value = iso(last - 29 * DAY_MS); $("f-to").value = iso(last);
 }
 
 // -- events list and detail --------------------------------------------------------------------
@@ -226,7 +437,9 @@ function claimValue(c) {
 }
 async function openEvent(id) {
   state.selected = id;
-  drawMap(); drawTimeline(); drawList();
+  drawTimeline(); drawList(); markSelected();
+  const shown = state.events.find((e) => e.id === id);
+  if (shown && shown.map_lat !== null) focusEvent(shown);
   const box = $("detail");
   box.hidden = false;
   fill(box, el("p", { class: "muted" }, "loading…"));
@@ -235,7 +448,7 @@ async function openEvent(id) {
   const e = d.event;
   const reports = Object.fromEntries(d.reports.map((r) => [String(r.id), r]));
   fill(box, 
-    el("button", { type: "button", class: "close", title: "close", on: { click: () => { box.hidden = true; state.selected = null; drawList(); drawMap(); drawTimeline(); } } }, "×"),
+    el("button", { type: "button", class: "close", title: "close", on: { click: () => { box.hidden = true; state.selected = null; drawList(); markSelected(); drawTimeline(); } } }, "×"),
     el("h2", {}, chip(e.kind), `${e.type} — ${[e.place, e.admin1, e.country].filter(Boolean).join(", ") || "place unknown"}`),
     el("p", { class: "muted" }, `${e.id} · ${e.date || "undated"}${e.date_end && e.date_end !== e.date_start ? " → " + e.date_end : ""} · ${e.status}`,
       e.outcome ? ` · outcome: ${e.outcome}` : "", e.agents.length ? ` · by ${actorNames(e.agents)}` : "",
@@ -267,23 +480,36 @@ async function openEvent(id) {
 const actorNames = (actors) => actors.map((a) => a.label || a.name).join(", ");
 
 // -- loading the situation ---------------------------------------------------------------------
-function filterParams() {
+function filterParams(dates) {
   const q = new URLSearchParams();
-  for (const [id, name] of [["f-type", "type"], ["f-from", "from"], ["f-to", "to"], ["f-place", "place"], ["f-source", "source"], ["f-actor", "actor"]]) {
+  const fields = [["f-type", "type"], ["f-place", "place"], ["f-source", "source"], ["f-actor", "actor"]];
+  if (dates) fields.push(["f-from", "from"], ["f-to", "to"]);
+  for (const [id, name] of fields) {
     const v = $(id).value.trim();
     if (v) q.set(name, v);
   }
-  if ($("f-bbox").checked && state.view) q.set("bbox", mapBbox());
+  if ($("f-bbox").checked && mapView.map) q.set("bbox", mapBbox());
   q.set("limit", "1000");
   return q;
 }
-async function loadEvents(refit) {
-  let page;
-  try { page = await api("/events?" + filterParams()); } catch (err) { $("ev-count").textContent = err.message; return; }
-  state.events = page.items;
+// Newest first (by the day an event ended, else began); undated events last.
+function newestFirst(events) {
+  const key = (e) => { const t = endOf(e); return Number.isNaN(t) ? -Infinity : t; };
+  return events.slice().sort((a, b) => key(b) - key(a) || startOf(b) - startOf(a) || (a.id < b.id ? -1 : 1));
+}
+async function loadEvents(refit, opening) {
+  const ticket = (state.ticket = (state.ticket || 0) + 1);     // a slower earlier answer never wins
+  let context, page;
+  try {
+    context = await api("/events?" + filterParams(false));
+    if (opening) { state.context = context.items; latestWindow(); }
+    page = await api("/events?" + filterParams(true));
+  } catch (err) { $("ev-count").textContent = err.message; return; }
+  if (ticket !== state.ticket) return;
+  state.context = context.items;
+  state.events = newestFirst(page.items);
   $("ev-count").textContent = `${page.total} event(s)` + (page.undated_hidden ? ` · ${page.undated_hidden} undated event(s) hidden by the date filter` : "");
-  if (refit && !$("f-bbox").checked) state.view = null;
-  drawMap(); drawTimeline(); drawList();
+  drawMap(refit && !$("f-bbox").checked); drawTimeline(); drawList();
 }
 async function loadMeta() {
   state.meta = await api("/meta");
@@ -302,7 +528,7 @@ async function loadMeta() {
   fill($("legend"), m.present.map((t) => el("span", {}, chip(t), t)),
     el("span", { class: "muted" }, "· dot: a place, dashed ring: a region or country; size: people affected"));
 }
-async function refresh(refit) { await loadMeta(); await loadEvents(refit); }
+async function refresh(refit, opening) { await loadMeta(); await loadEvents(refit, opening); }
 
 // -- reading a report --------------------------------------------------------------------------
 const KINDS = {
@@ -355,9 +581,10 @@ function showExtraction(data, source) {
   const r = data.record;
   fill($("marked"), render(nest(spansOf(r, data.text.length), data.text.length), data.text, true));
   fill($("read-legend"), Object.keys(KINDS).map((k) => el("span", {}, el("mark", { class: "ent ent-" + k }, k))));
-  const rows = r.events.map((e) => el("tr", {}, el("td", {}, chip(e.type.split(".")[0]), e.type), el("td", {}, e.trigger),
-    el("td", {}, e.date || ""), el("td", {}, e.place || ""), el("td", {}, e.status),
-    el("td", {}, e.figures.map((i) => r.figures[i] ? `${r.figures[i].text}` : "").join("; "))));
+  const cell = (label, ...content) => el("td", { "data-label": label }, ...content);   // labels the cell on a phone
+  const rows = r.events.map((e) => el("tr", {}, cell("event", chip(e.type.split(".")[0]), e.type), cell("trigger", e.trigger),
+    cell("date", e.date || ""), cell("place", e.place || ""), cell("status", e.status),
+    cell("figures", e.figures.map((i) => r.figures[i] ? `${r.figures[i].text}` : "").join("; "))));
   fill($("facts"), 
     el("p", { class: "muted" }, `${source ? source + " · " : ""}date ${r.published || "unknown"} (${r.date_source}) · ${r.times.length} times · ${r.places.length} places · ${r.figures.length} figures · ${r.quotes.length} quotes · ${r.events.length} events`),
     (data.warnings || []).map((w) => el("p", { class: "warn" }, w)),
@@ -383,7 +610,7 @@ async function addToStore() {
     const r = await post("/reports", { text, source: $("read-source").value.trim() || null, published: $("read-date").value || null });
     $("read-status").textContent = r.created ? `Added as report ${r.id} (${r.status}): ${r.events} event(s), ${r.figures} figure(s).`
                                              : `Already in the store as report ${r.id}.`;
-    await refresh(false);
+    await refresh(false, true);                       // the latest 30 days may have moved
   } catch (err) { $("read-status").textContent = err.message; $("read-add").disabled = false; }
 }
 async function openReport(id) {
@@ -432,21 +659,22 @@ function init() {
   for (const b of document.querySelectorAll("nav [data-tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
   $("filters").addEventListener("change", () => loadEvents(true));
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); loadEvents(true); });
-  $("filters").addEventListener("reset", () => setTimeout(() => loadEvents(true), 0));
+  // reset: back to the opening view, the latest 30 days with no other filter
+  $("filters").addEventListener("reset", () => setTimeout(() => loadEvents(true, true), 0));
   $("f-bbox").addEventListener("change", (e) => { e.stopPropagation(); loadEvents(false); });
-  $("zoom-in").addEventListener("click", () => zoom(0.6));
-  $("zoom-out").addEventListener("click", () => zoom(1.6));
-  $("zoom-fit").addEventListener("click", () => { state.view = null; drawMap(); if ($("f-bbox").checked) loadEvents(false); });
-  $("map").addEventListener("wheel", (e) => {
-    e.preventDefault();
-    const box = $("map").getBoundingClientRect();
-    zoom(e.deltaY < 0 ? 0.8 : 1.25, (e.clientX - box.left) * W / box.width, (e.clientY - box.top) * H / box.height);
-  }, { passive: false });
+  $("tl-latest").addEventListener("click", () => { state.allTime = false; loadEvents(true, true); });
+  $("tl-all").addEventListener("click", () => { $("f-from").value = ""; $("f-to").value = ""; state.allTime = true; loadEvents(true); });
+  $("tl-earlier").addEventListener("click", () => { state.allTime = !state.allTime; drawTimeline(); });
+  $("zoom-fit").addEventListener("click", () => fitEvents());
+  initMap();
+  initBrush();
+  let resized = null;
+  window.addEventListener("resize", () => { clearTimeout(resized); resized = setTimeout(drawTimeline, 150); });
   $("read-form").addEventListener("submit", readNow);
   $("read-add").addEventListener("click", addToStore);
   $("read-file").addEventListener("change", upload);
   $("read-text").addEventListener("input", () => { $("read-add").disabled = true; });
-  fetch("/world.json").then((r) => r.json()).then((w) => { state.world = w; drawMap(); }).catch(() => {});
-  refresh(true).catch((err) => { $("counts").textContent = err.message; });
+  fetch("/world.json").then((r) => r.json()).then(drawWorld).catch(() => {});
+  refresh(true, true).catch((err) => { $("counts").textContent = err.message; });
 }
 document.addEventListener("DOMContentLoaded", init);
