@@ -162,7 +162,8 @@ def test_open_an_event(page, shots):
     page.fill("#f-place", "Gao")
     page.press("#f-place", "Enter")
     page.wait_for_function("[...document.querySelectorAll('#events li')].every(li => li.textContent.includes('Gao'))")
-    page.locator("#map .ev-cluster").first.click()                            # two events at Gao: spread out
+    if page.locator("#map .ev-cluster").count():                               # events at one spot: spread out
+        page.locator("#map .ev-cluster").first.click()
     page.locator("#map .ev-marker").last.click()
     detail = page.locator("#detail")
     detail.locator("h2").wait_for()
@@ -214,7 +215,8 @@ def test_markers_cluster_with_their_counts(page, server):
     for _ in range(3):
         page.click("#map .leaflet-control-zoom-out")
     settled(page)
-    assert max(int(t) for t in page.locator("#map .ev-cluster").all_inner_texts()) >= 3
+    zoomed_out = [int(t) for t in page.locator("#map .ev-cluster").all_inner_texts()]
+    assert zoomed_out and max(zoomed_out) >= max(counts) and sum(zoomed_out) <= len(points)   # clusters only grow
 
 
 def test_the_map_frames_the_events_not_the_world(page):
