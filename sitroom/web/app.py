@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date as Date
 from enum import Enum
 from pathlib import Path
@@ -318,9 +319,8 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
         chosen = [e for e in s.events if keep(s, e)]
         page = _page(chosen, offset, limit)
         if from_ or to:                  # say what a date filter leaves out, never hide it silently
-            page["undated_hidden"] = sum(1 for e in s.events if not (e.date_start or e.date)
-                                         and EventFilter(type=type, place=place, source=source, status=status,
-                                                         actor=actor, bbox=_bbox(bbox))(s, e))
+            undated = replace(keep, since=None, until=None)        # the same filter, dates aside
+            page["undated_hidden"] = sum(1 for e in s.events if not (e.date_start or e.date) and undated(s, e))
         page["items"] = [s.shown[e.id] for e in page["items"]]
         return JSONResponse(page)
 
