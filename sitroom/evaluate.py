@@ -183,7 +183,7 @@ def score_report(gold: dict, sys: dict) -> Score:
     show_q = lambda q: f"@{q.get('start')} speaker={q.get('speaker')!r}"
     _tally("quotes", rid, g_("quotes"), s_("quotes"), near, show_q, score)
     _tally("quotes_speaker", rid, g_("quotes"), s_("quotes"),
-           lambda g, s: near(g, s) and norm(g.get("speaker")) == norm(s.get("speaker")), show_q, score)
+           lambda g, s: near(g, s) and same_speaker(g.get("speaker"), s.get("speaker")), show_q, score)
     pairs = _tally("events", rid, g_("events"), s_("events"), _same_event,
                    lambda e: f"{e.get('type')} {e.get('date')} {e.get('place')} ({e.get('country')}) {e.get('status')}"
                              + (f" ← {e.get('trigger')!r}" if e.get("trigger") else ""), score)
@@ -207,6 +207,11 @@ def same_actor(g: dict, s: dict) -> bool:
 
 
 _FUNCTION_WORDS = frozenset({"de", "du", "des", "d", "l", "la", "le", "les", "et", "of", "the"})
+
+
+def same_speaker(gold: str | None, got: str | None) -> bool:
+    """Speakers match on the normalised name sharing most of its words, as actors do."""
+    return norm(gold) == norm(got) or _most_words(gold, got)
 
 
 def _most_words(a: str | None, b: str | None) -> bool:

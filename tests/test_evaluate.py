@@ -71,3 +71,10 @@ def test_dates_compare_as_periods_weeks_included():
     assert _date_ok("2024-W22", "2024-05-29") and _date_ok("2024-05-29", "2024-W22")
     assert _date_ok("2024-05", "2024-W20") and not _date_ok("2024-W22", "2024-06-05")
     assert not _date_ok("2024-W22", "2024-05")       # a month is not inside a week
+
+
+def test_speakers_match_on_most_words_as_actors_do():
+    gold = {"quotes": [{"start": 10, "speaker": "Amadou Diallo"}, {"start": 90, "speaker": "le porte-parole de l'armée"}]}
+    sys = {"quotes": [{"start": 10, "speaker": "Diallo"}, {"start": 90, "speaker": "le maire"}]}
+    s = score_report(gold, sys).tallies
+    assert s["quotes_speaker"].tp == 1               # "Diallo" ~ "Amadou Diallo"; "maire" is not the spokesman
