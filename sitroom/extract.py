@@ -84,6 +84,10 @@ def _shift(record: Record, offset: int, n_figures: int) -> Record:
                 fact.speaker_end += offset
             if name == "events":
                 fact.figures = [i + n_figures for i in fact.figures]
+            if name == "figures":
+                for link in ("part_of", "listed_with"):
+                    if getattr(fact, link) is not None:
+                        setattr(fact, link, getattr(fact, link) + n_figures)
     return record
 
 

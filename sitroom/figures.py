@@ -860,7 +860,16 @@ def _share_actions(doc: Doc, lex: Lexicon, ctx: DocContext) -> None:
             entry = ctx.entries[id(fig)]
             if entry.get("action") and fig.action != entry["action"]:
                 fig.group = entry.get("as_group", fig.group)    # "108 blessés évacués": wounded
-    ctx.figures = [f for k, f in enumerate(figs) if k not in alone]
+    kept = [k for k in range(len(figs)) if k not in alone]
+    index = {k: n for n, k in enumerate(kept)}
+    for group in groups:
+        heads = [k for k in group if k not in sub and k in index]
+        for k in group:
+            if k in sub and sub[k] in index:
+                figs[k].part_of = index[sub[k]]
+            elif k in heads[1:]:
+                figs[k].listed_with = index[heads[0]]
+    ctx.figures = [figs[k] for k in kept]
 
 
 def _list_link(doc: Doc, prev: Figure, fig: Figure, lex: Lexicon, ctx: DocContext) -> str | None:

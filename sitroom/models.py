@@ -53,6 +53,8 @@ class Figure(Span):
     group: str = "people"
     status: FigureStatus = "reported"
     source: str | None = None
+    part_of: int | None = None        # index of the figure it is a part of ("29 morts dont 27 policiers")
+    listed_with: int | None = None    # index of the first figure of its list ("2 Français et 3 Allemands")
 
 
 class Quote(BaseModel):

@@ -55,3 +55,15 @@ def test_event_carries_its_own_figures(nlp, case):
     for ev in doc._.events:
         got.setdefault(ev.type, []).extend(int(figs[k].low) for k in ev.figures)
     assert {t: got.get(t, []) for t in case["events"]} == case["events"]
+
+
+@pytest.mark.parametrize("text, links", [
+    ("Deux gardes maliens et trois soldats tchadiens ont été tués jeudi.", [(None, None), (None, 0)]),
+    ("Le séisme a fait 80 blessés, dont 12 dans un état grave.", [(None, None), (0, None)]),
+    ("Quelque 300 familles ont fui lundi.", [(None, None)]),
+])
+def test_lists_and_parts_are_linked(nlp, text, links):
+    """Figures given as a list share a `listed_with`; a "dont" item points at its whole (`part_of`)."""
+    from sitroom import extract
+    figures = extract(text, "2024-03-04", lang="fr").figures
+    assert [(f.part_of, f.listed_with) for f in figures] == links

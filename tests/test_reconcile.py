@@ -258,3 +258,37 @@ def test_outlets_are_named_never_numbered():
     assert attack.sources == ["unnamed source", "radio-exemple.org"]
     assert {c.voice for g in situation.figures for c in g.claims} == {"unnamed source", "radio-exemple.org"}
     assert "17" not in export(situation, "csv").splitlines()[1].split(",")[-8:]
+
+
+def test_parts_of_a_whole_add_up_and_are_not_competing_claims():
+    """One outlet tells 2 + 3 hostages freed (a list) and 40 injured of whom 7 seriously (a part);
+    another tells 5 hostages and 40 injured: no dispute."""
+    def parts(rid, src, figures):
+        freed = [k for k, f in enumerate(figures) if f.action == "released"]
+        hurt = [k for k, f in enumerate(figures) if f.action == "injured"]
+        return report(rid, src, "2024-05-07", [ev("arrest", "2024-05-07", "libérés à Bunia.", figures=freed),
+                                               ev("attack", "2024-05-07", "Attaque à Bunia.", start=100,
+                                                  figures=hurt)], figures)
+    first = [fig(2, action="released", group="hostages"), fig(3, action="released", group="hostages"),
+             fig(40, action="injured"), fig(7, action="injured", start=120)]
+    first[1].listed_with, first[3].part_of = 0, 2
+    second = [fig(5, action="released", group="hostages"), fig(40, action="injured")]
+    situation = reconcile([parts("r1", "Outlet A", first), parts("r2", "Outlet B", second)])
+    hostages = next(g for g in situation.figures if g.action == "released")
+    injured = next(g for g in situation.figures if g.action == "injured")
+    assert [(c.low, c.high) for c in hostages.claims] == [(5, 5), (5, 5)] and not hostages.conflict
+    assert [(c.low, c.high) for c in injured.claims] == [(40, 40), (40, 40)] and not injured.conflict
+    assert hostages.claims[0].text == "2 + 3"
+
+
+def test_figures_of_reports_about_different_cities_never_share_a_group():
+    """Two reports on one day in one country, about two cities, each with a toll no event carries."""
+    def city_report(rid, src, name, lat, lon, toll):
+        rec = Record(id=rid, published="2024-05-07", date_source="given", figures=[fig(toll)],
+                     places=[Place(text=name, start=0, end=3, name=name, country="CD", lat=lat, lon=lon, level="city")])
+        return Sourced(report_id=rid, source=src, published="2024-05-07", record=rec, title=src)
+    situation = reconcile([city_report("r1", "Outlet A", "Bunia", 1.56, 30.25, 5),
+                           city_report("r2", "Outlet B", "Mahagi", 2.31, 30.99, 22)])
+    groups = [g for g in situation.figures if g.action == "killed"]
+    assert sorted(g.place for g in groups) == ["Bunia", "Mahagi"]
+    assert not any(g.conflict for g in groups) and not situation.conflicts

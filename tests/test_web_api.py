@@ -362,3 +362,25 @@ def test_filters_say_what_they_do(client):
     dated = client.get("/events?from=1900").json()
     undated = sum(1 for e in every if not (e["date_start"] or e["date"]))
     assert dated["undated_hidden"] == undated and dated["total"] + undated == len(every)
+
+
+def test_a_place_filter_narrows_the_report_count(client):
+    every = client.get("/situation").json()
+    country = next(e["country"] for e in client.get("/events").json()["items"] if e["country"])
+    there = client.get(f"/situation?place={country}").json()
+    assert 0 < there["reports"] < every["reports"]
+    assert there["events"] < every["events"]
+
+
+def test_exports_take_the_current_filters(client):
+    import csv
+    import io
+    every = client.get("/events").json()["items"]
+    kind = every[0]["type"]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/export/csv?type={kind}").text)))
+    assert rows and {r["sub_event_type"] or r["event_type"] for r in rows} and len(rows) == sum(
+        1 for e in every if e["type"] == kind)
+    geo = client.get(f"/export/geojson?type={kind}").json()
+    assert {f["properties"]["type"] for f in geo["features"]} == {kind}
+    assert len(client.get("/export/json").json()["events"]) == len(every)
+    assert client.get("/export/csv?status=bogus").status_code == 422

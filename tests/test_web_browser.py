@@ -149,6 +149,7 @@ def test_filters(page, shots):
     # the list may pass through the unfiltered one first: wait for the place filter's answer itself
     page.wait_for_function("[...document.querySelectorAll('#events li')].every(li => /Gao|ML/.test(li.textContent))")
     assert 0 < page.locator("#events li").count() < total
+    assert page.locator("a[data-export=csv]").get_attribute("href").startswith("/export/csv?place=ML")  # exports follow
     page.click("button[type=reset]")
     page.wait_for_function(f"document.querySelectorAll('#events li').length === {total}")
     page.fill("#f-from", "2025-03-01")

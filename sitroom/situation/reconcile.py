@@ -703,6 +703,11 @@ def _main_country(record: Record) -> str | None:
     return _most_common(p.country for p in record.places if p.country)
 
 
+def _main_city(record: Record) -> str | None:
+    """The city a report is mostly about (a figure with no event is placed there)."""
+    return _most_common(p.city or p.name for p in record.places if p.name and p.level in ("city", "below_city"))
+
+
 def _claim(s: Sourced, f: Figure) -> Claim:
     return Claim(report_id=s.report_id, source=s.outlet, attributed_to=f.source, published=s.date,
                  text=f.text, low=f.low, high=f.high, qualifier=f.qualifier, status=f.status)
@@ -739,6 +744,7 @@ def group_figures(items: list[Sourced], event_of: dict[tuple[str, int], Situatio
         record = s.record
         things = thing_groups(record.language or "fr")
         mine: dict[tuple, Claim] = {}
+        keys: dict[int, tuple] = {}
         for k, f in enumerate(record.figures):
             ev = _carrier(k, f, record, s.report_id, event_of)
             kind = "people" if f.group in GENERIC else f.group
@@ -746,10 +752,17 @@ def group_figures(items: list[Sourced], event_of: dict[tuple[str, int], Situatio
                 key = ("event", ev.id, f.action, kind)
                 where = dict(event_id=ev.id, place=ev.place, country=ev.country, period=ev.date)
             else:
-                country = _main_country(record)
+                country, city = _main_country(record), _main_city(record)
                 period = None if f.status == "cumulative" else s.date
-                key = ("free", country, period, f.action, kind)
-                where = dict(place=None, country=country, period=period)
+                key = ("free", country, city, period, f.action, kind)
+                where = dict(place=city, country=country, period=period)
+            keys[k] = key
+            if f.part_of is not None and keys.get(f.part_of) == key:
+                continue                      # "40 blessés dont 7 graves": the whole is the claim
+            sibling = mine.get(("list", f.listed_with)) if f.listed_with is not None else None
+            if sibling is not None and keys.get(f.listed_with) == key and sibling.attributed_to == f.source:
+                _add_part(sibling, f)         # "2 Français et 3 Allemands": one claim of 5
+                continue
             twin = mine.get(key + (f.low, f.high))
             if twin:                          # the same figure repeated in the report
                 twin.attributed_to = twin.attributed_to or f.source
@@ -758,11 +771,19 @@ def group_figures(items: list[Sourced], event_of: dict[tuple[str, int], Situatio
             if g is None:
                 g = groups[key] = FigureGroup(id=f"F{len(groups) + 1:04d}", action=f.action, group=kind,
                                               people=f.group not in things, **where)
-            claim = mine[key + (f.low, f.high)] = _claim(s, f)
+            claim = mine[key + (f.low, f.high)] = mine[("list", k)] = _claim(s, f)
             g.claims.append(claim)
     for g in groups.values():
         _settle(g)
     return list(groups.values())
+
+
+def _add_part(claim: Claim, f: Figure) -> None:
+    """Fold a list mate into its list's claim: parts of a whole add up."""
+    claim.low, claim.high = claim.low + f.low, claim.high + f.high
+    claim.text = f"{claim.text} + {f.text}"
+    if claim.qualifier == "exact" or f.qualifier == "approx":
+        claim.qualifier = f.qualifier
 
 
 def _settle(g: FigureGroup) -> None:

@@ -43,14 +43,26 @@ def select(situation: Situation, since: str | None = None, place: str | None = N
     figures = [g for g in situation.figures
                if (g.event_id in ids if g.event_id else at(g.place, g.country))
                and any(recent(c.published) for c in g.claims)]
+    narrowed = restrict(situation, events, figures)
+    narrowed.places = [p for p in situation.places if at(p.name, p.country)] if want else situation.places
+    narrowed.reports = [r for r in narrowed.reports if recent(r.published)]
+    return narrowed
+
+
+def restrict(situation: Situation, events: list, figures: list | None = None) -> Situation:
+    """The situation cut down to some of its events (and by default their figure groups); the
+    reports, plans, timeline and conflicts follow, so every count describes what is shown."""
+    ids = {e.id for e in events}
+    if figures is None:
+        figures = [g for g in situation.figures if g.event_id in ids]
     gids = {g.id for g in figures}
+    behind = {r for e in events for r in e.reports} | {c.report_id for g in figures for c in g.claims}
     return situation.model_copy(update=dict(
         events=events, figures=figures,
         planned=[i for i in situation.planned if i in ids],
         timeline=[i for i in situation.timeline if i in ids],
         conflicts=[c for c in situation.conflicts if c.ref in ids or c.ref in gids],
-        places=[p for p in situation.places if at(p.name, p.country)] if want else situation.places,
-        reports=[r for r in situation.reports if recent(r.published)]))
+        reports=[r for r in situation.reports if r.report_id in behind]))
 
 
 def key_figures(situation: Situation, limit: int = 12) -> list[FigureGroup]:

@@ -38,7 +38,7 @@ from ..reading import MAX_CHARS, BadInput, decode, prepare
 from ..situation import Store
 from ..situation.export import FORMATS, export
 from ..situation.reconcile import interval
-from ..situation.report import COLOURS, render_html, render_markdown, select
+from ..situation.report import COLOURS, render_html, render_markdown, restrict, select
 from ..situation.store import DEFAULT_DB
 from . import security
 from .service import DAY, EventFilter, Jobs, SituationCache, Snapshot, ingest_one, item_of
@@ -190,6 +190,20 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
+def event_filter(
+        type: str | None = Query(None, max_length=64, description="event type, or its prefix"),
+        from_: str | None = Query(None, alias="from", max_length=10, description="on or after (YYYY[-MM[-DD]])"),
+        to: str | None = Query(None, max_length=10, description="on or before (YYYY[-MM[-DD]])"),
+        place: str | None = Query(None, max_length=200, description="place, first-level division or country code"),
+        source: str | None = Query(None, max_length=300, description="an outlet among the event's sources"),
+        status: EventStatus | None = Query(None),
+        actor: str | None = Query(None, max_length=200, description="an agent or target: canonical label, id or name"),
+        bbox: str | None = Query(None, max_length=100, description="west,south,east,north")) -> EventFilter:
+    """The event filters that /events and /export share."""
+    return EventFilter(type=type, since=_day("from", from_), until=_day("to", to), place=place,
+                       source=source, status=status, actor=actor, bbox=_bbox(bbox))
+
+
 def _page(items: list, offset: int, limit: int) -> dict:
     return {"total": len(items), "offset": offset, "limit": limit, "items": items[offset:offset + limit]}
 
@@ -302,23 +316,13 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
                 "max_upload": max_upload, "counts": store.counts()}
 
     @app.get("/events", response_model=Page, tags=["situation"])
-    async def list_events(
-            type: str | None = Query(None, max_length=64, description="event type, or its prefix"),
-            from_: str | None = Query(None, alias="from", max_length=10, description="on or after (YYYY[-MM[-DD]])"),
-            to: str | None = Query(None, max_length=10, description="on or before (YYYY[-MM[-DD]])"),
-            place: str | None = Query(None, max_length=200, description="place, first-level division or country code"),
-            source: str | None = Query(None, max_length=300, description="an outlet among the event's sources"),
-            status: EventStatus | None = Query(None),
-            actor: str | None = Query(None, max_length=200, description="an agent or target: canonical label, id or name"),
-            bbox: str | None = Query(None, max_length=100, description="west,south,east,north"),
-            offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
-            s: Snapshot = Depends(snap)):
+    async def list_events(keep: EventFilter = Depends(event_filter),
+                          offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
+                          s: Snapshot = Depends(snap)):
         """Reconciled events (one per happening, with every report behind it), filtered and paged."""
-        keep = EventFilter(type=type, since=_day("from", from_), until=_day("to", to), place=place,
-                           source=source, status=status, actor=actor, bbox=_bbox(bbox))
         chosen = [e for e in s.events if keep(s, e)]
         page = _page(chosen, offset, limit)
-        if from_ or to:                  # say what a date filter leaves out, never hide it silently
+        if keep.since or keep.until:     # say what a date filter leaves out, never hide it silently
             undated = replace(keep, since=None, until=None)        # the same filter, dates aside
             page["undated_hidden"] = sum(1 for e in s.events if not (e.date_start or e.date) and undated(s, e))
         page["items"] = [s.shown[e.id] for e in page["items"]]
@@ -384,10 +388,12 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
 
     @app.get("/export/{format}", tags=["situation"], response_class=Response,
              responses={200: {"content": {"application/json": {}, "application/geo+json": {}, "text/csv": {}}}})
-    def export_as(format: ExportFormat, s: Snapshot = Depends(snap)):
-        """Events and figures as json, geojson, csv (ACLED-like), hxl or plover, as a download."""
+    def export_as(format: ExportFormat, keep: EventFilter = Depends(event_filter), s: Snapshot = Depends(snap)):
+        """Events and figures as json, geojson, csv (ACLED-like), hxl or plover, as a download;
+        the same filters as /events choose the events, and their figures and reports follow."""
         media, ext = MEDIA[format.value]
-        return Response(export(s.situation, format.value), media_type=media,
+        situation = s.situation if keep.empty else restrict(s.situation, [e for e in s.events if keep(s, e)])
+        return Response(export(situation, format.value), media_type=media,
                         headers=_attachment(f"sitroom.{ext}"))
 
     @app.get("/reports", response_model=Page, tags=["reports"])

@@ -79,6 +79,12 @@ class EventFilter:
             country = gazetteer().find(self.place, level="country")
             self.places = {self.place.casefold()} | ({country.country.casefold()} if country else set())
 
+    @property
+    def empty(self) -> bool:
+        """True when the filter keeps every event."""
+        return not any((self.type, self.since, self.until, self.place, self.source, self.status,
+                        self.actor, self.bbox))
+
     def __call__(self, snap: Snapshot, e: SituationEvent) -> bool:
         if self.type and not e.type.startswith(self.type):
             return False

@@ -509,7 +509,13 @@ async function loadEvents(refit, opening) {
   state.context = context.items;
   state.events = newestFirst(page.items);
   $("ev-count").textContent = `${page.total} event(s)` + (page.undated_hidden ? ` · ${page.undated_hidden} undated event(s) hidden by the date filter` : "");
-  drawMap(refit && !$("f-bbox").checked); drawTimeline(); drawList();
+  drawMap(refit && !$("f-bbox").checked); drawTimeline(); drawList(); exportLinks();
+}
+// The export links take the filters the list shows.
+function exportLinks() {
+  const q = filterParams(true);
+  q.delete("limit");
+  for (const a of document.querySelectorAll("a[data-export]")) a.href = `/export/${a.dataset.export}` + (q.size ? "?" + q : "");
 }
 async function loadMeta() {
   state.meta = await api("/meta");
