@@ -96,3 +96,24 @@ def test_report_and_exports_through_the_command_line(store_path, tmp_path, capsy
     hxl_lib = pytest.importorskip("hxl")
     rows = list(hxl_lib.data(str(hxl), hxl_lib.InputOptions(allow_local=True)))
     assert rows and any(r.get("#loc+name") == "Bunia" for r in rows)
+
+
+def test_no_event_joins_reports_of_different_places(situation):
+    """The mentions of a merged event name places within the merging distance of each other, or
+    none; a placeless mention joins only its own report's event."""
+    from sitroom.evaluate import km
+    from sitroom.gazetteer import gazetteer
+    from sitroom.situation.reconcile import NEAR_KM
+    for event in situation.events:
+        places = {m.place for m in event.mentions if m.place}
+        points = [{"lat": p.lat, "lon": p.lon} for p in map(gazetteer().find, places) if p]
+        assert len(places) <= 1 or (len(points) == len(places) and
+                                     max(km(a, b) for a in points for b in points) <= NEAR_KM), (event.id, places)
+        placed = {m.report_id for m in event.mentions if m.place}
+        for m in event.mentions:
+            assert m.place or not placed or m.report_id in placed, (event.id, m.report_id)
+
+
+def test_every_claim_names_its_outlet(situation):
+    voices = [c for g in situation.figures for c in g.claims]
+    assert voices and all(c.source and not c.source.isdigit() for c in voices)

@@ -384,3 +384,10 @@ def test_exports_take_the_current_filters(client):
     assert {f["properties"]["type"] for f in geo["features"]} == {kind}
     assert len(client.get("/export/json").json()["events"]) == len(every)
     assert client.get("/export/csv?status=bogus").status_code == 422
+
+
+def test_every_place_suggestion_finds_events(client):
+    places = client.get("/meta").json()["places"]
+    assert places
+    empty = [p for p in places if not client.get("/events", params={"place": p}).json()["total"]]
+    assert not empty

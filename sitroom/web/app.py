@@ -204,6 +204,13 @@ def event_filter(
                        source=source, status=status, actor=actor, bbox=_bbox(bbox))
 
 
+def _place_suggestions(s: Snapshot) -> list[str]:
+    """Places the place filter finds events at: their cities, regions and countries by name."""
+    from ..actors import _country_names
+    names = _country_names()
+    return sorted({v for e in s.events for v in (e.place, e.admin1, names.get(e.country or "")) if v})
+
+
 def _page(items: list, offset: int, limit: int) -> dict:
     return {"total": len(items), "offset": offset, "limit": limit, "items": items[offset:offset + limit]}
 
@@ -311,7 +318,7 @@ def create_app(db: str | Path = DEFAULT_DB, token: str | None = None, allow_fetc
         types = {t: {"colour": COLOURS.get(t, "#555555"), "description": d.get("description")}
                  for t, d in described.items()}
         return {"types": types, "present": s.types, "sources": s.sources, "actors": s.actors,
-                "places": sorted({p.name for p in s.situation.places}),
+                "places": _place_suggestions(s),
                 "write_needs_token": bool(token), "allow_fetch": allow_fetch,
                 "max_upload": max_upload, "counts": store.counts()}
 
